@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# build-kernel.sh VARIANT: build the xns test kernel for VARIANT
+# (x86_64, arm64, or ARCH-debug) into $XNS_CACHE/build/VARIANT.
+#
+# The kernel source is patched with patches/*.patch, configured from
+# tinyconfig plus the fragments in configs/, and built with LLVM.  The build
+# is skipped when nothing it depends on changed: kernel version, patch series,
+# config fragments, toolchain versions.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../../.." && pwd)
+. "$here/env.sh"
+
+variant=${1:?usage: build-kernel.sh VARIANT}
+arch=${variant%%-*}
+flavour=${variant#"$arch"}
+flavour=${flavour#-}
+
+say() { printf 'kernel %s: %s\n' "$variant" "$*"; }
+die() { printf 'kernel %s: error: %s\n' "$variant" "$*" >&2; exit 1; }
+
+case $arch in
+x86_64) karch=x86_64 image=arch/x86/boot/bzImage ;;
+arm64) karch=arm64 image=arch/arm64/boot/Image ;;
+*) die "unknown arch '$arch' (x86_64 or arm64)" ;;
+esac
+
+[ -f "$KSRC_PRISTINE/Makefile" ] || die "no kernel source in $KSRC_PRISTINE: run 'make deps'"
+[ -d "$RUST_LIB_SRC/core" ] || die "no rust-src for rustc $RUST_VERSION: run 'make deps'"
+[ -x "$BINDGEN_ROOT/bin/bindgen" ] || die "no bindgen $BINDGEN_VERSION: run 'make deps'"
+
+fragments=("$here/configs/common.config" "$here/configs/$arch.config")
+[ -n "$flavour" ] && fragments+=("$here/configs/$flavour.config")
+for f in "${fragments[@]}"; do
+	[ -f "$f" ] || die "missing config fragment $f"
+done
+shopt -s nullglob
+series=("$top"/patches/*.patch)
+shopt -u nullglob
+
+# --- Patched source tree, shared by all variants. ------------------------------
+# Only the files the series touches change, so a new series rebuilds
+# incrementally: the old series is reversed, the new one applied.
+ksrc=$XNS_CACHE/src/linux-patched
+series_key=$( { echo "$KERNEL_DEB_VERSION"; cat "${series[@]}" /dev/null; } | sha256sum | cut -c1-16)
+lock=$XNS_CACHE/src/.patch.lock
+mkdir -p "$XNS_CACHE/src"
+exec 9>"$lock"
+flock 9
+if [ "$(cat "$ksrc/.xns-series" 2>/dev/null)" != "$series_key" ]; then
+	if [ -d "$ksrc/.xns-applied" ]; then
+		say "reversing the previous patch series"
+		for p in $(ls -r "$ksrc/.xns-applied"); do
+			if ! patch -d "$ksrc" -p1 -R -s --batch < "$ksrc/.xns-applied/$p" >/dev/null; then
+				say "could not reverse $p; starting from a pristine tree"
+				rm -rf "$ksrc"
+				break
+			fi
+		done
+	fi
+	if [ ! -f "$ksrc/Makefile" ]; then
+		say "copying pristine source"
+		rm -rf "$ksrc"
+		cp -a "$KSRC_PRISTINE" "$ksrc"
+	fi
+	rm -rf "$ksrc/.xns-applied" "$ksrc/.xns-series"
+	mkdir -p "$ksrc/.xns-applied"
+	for p in "${series[@]}"; do
+		name=$(basename "$p")
+		say "applying $name"
+		if ! out=$(patch -d "$ksrc" -p1 -s --batch --forward < "$p" 2>&1); then
+			printf '%s\n' "$out" >&2
+			die "patch $name does not apply to linux $KERNEL_DEB_VERSION (tree left at $ksrc)"
+		fi
+		cp "$p" "$ksrc/.xns-applied/$name"
+	done
+	echo "$series_key" > "$ksrc/.xns-series"
+fi
+flock -u 9
+
+# --- Configure and build. -----------------------------------------------------
+build=$XNS_CACHE/build/$variant
+mkdir -p "$build"
+toolchain=$( { rustc --version; clang$LLVM_SUFFIX --version | head -n1;
+	       "$BINDGEN_ROOT/bin/bindgen" --version; } )
+config_key=$( { cat "${fragments[@]}"; echo "$series_key"; } | sha256sum | cut -c1-16)
+build_key=$( { echo "$config_key"; echo "$toolchain"; } | sha256sum | cut -c1-16)
+
+kmake=(make -C "$ksrc" O="$build" ARCH="$karch" LLVM="$LLVM_SUFFIX"
+       RUST_LIB_SRC="$RUST_LIB_SRC" BINDGEN="$BINDGEN_ROOT/bin/bindgen")
+export LIBCLANG_PATH=${LIBCLANG_PATH:-/usr/lib/llvm${LLVM_SUFFIX}/lib}
+
+if [ "$(cat "$build/.xns-key" 2>/dev/null)" = "$build_key" ] && [ -f "$build/$image" ]; then
+	say "up to date ($build/$image)"
+	exit 0
+fi
+rm -f "$build/.xns-key"
+
+if [ "$(cat "$build/.xns-config-key" 2>/dev/null)" != "$config_key" ] || [ ! -f "$build/.config" ]; then
+	say "configuring: tinyconfig + ${fragments[*]##*/}"
+	"${kmake[@]}" -s tinyconfig >/dev/null
+	KCONFIG_CONFIG="$build/.config" "$ksrc/scripts/kconfig/merge_config.sh" \
+		-m -O "$build" "$build/.config" "${fragments[@]}" >/dev/null
+	"${kmake[@]}" -s olddefconfig >/dev/null
+	# Like kunit.py: every requested option must survive olddefconfig.
+	dropped=()
+	while read -r line; do
+		case $line in
+		CONFIG_*=*) grep -qxF "$line" "$build/.config" || dropped+=("$line") ;;
+		"# CONFIG_"*" is not set")
+			sym=${line#\# }; sym=${sym%% *}
+			grep -q "^$sym=" "$build/.config" && dropped+=("$line") ;;
+		esac
+	done < <(cat "${fragments[@]}")
+	if [ ${#dropped[@]} -gt 0 ]; then
+		grep -q '^CONFIG_RUST=y' "$build/.config" ||
+			"${kmake[@]}" rustavailable >&2 || true
+		die "options dropped by Kconfig (missing dependencies?): ${dropped[*]}"
+	fi
+	echo "$config_key" > "$build/.xns-config-key"
+fi
+
+log=$build/build.log
+say "building (log: $log)"
+start=$SECONDS
+"${kmake[@]}" -j"$(nproc)" all > "$log" 2>&1 &
+pid=$!
+while kill -0 "$pid" 2>/dev/null; do
+	for _ in $(seq 30); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 2
+	done
+	kill -0 "$pid" 2>/dev/null &&
+		say "$(( SECONDS - start ))s, $(grep -c '^  [A-Z]' "$log") build steps so far"
+done
+if ! wait "$pid"; then
+	grep -E 'error|Error' "$log" | head -n 20 >&2 || true
+	tail -n 20 "$log" >&2
+	die "build failed after $(( SECONDS - start ))s; full log: $log"
+fi
+"${kmake[@]}" -s headers_install INSTALL_HDR_PATH="$build/headers" >/dev/null
+echo "$build_key" > "$build/.xns-key"
+say "built $image in $(( SECONDS - start ))s"

@@ -1,0 +1,24 @@
+# SPDX-License-Identifier: GPL-2.0
+# Versions and cache paths shared by the xns scripts (sourced, not run).
+
+XNS_CACHE=${XNS_CACHE:-$HOME/.cache/xns}
+DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+
+KERNEL_SERIES=7.3
+KERNEL_DEB_VERSION=7.3.4-1~bpo13+1
+KSRC_PRISTINE=$XNS_CACHE/src/linux-source-$KERNEL_DEB_VERSION
+
+RUST_VERSION=$(rustc --version | awk '{print $2}')
+case $RUST_VERSION in
+1.93.*) RUST_SRC_DEB_VERSION=1.93.1+dfsg1-2~bpo13+1 ;;
+1.94.*) RUST_SRC_DEB_VERSION=1.94.1+dfsg1-1~bpo13+3 ;;
+1.95.*) RUST_SRC_DEB_VERSION=1.95.0+dfsg1-2~bpo13+1 ;;
+1.96.*) RUST_SRC_DEB_VERSION=1.96.1+dfsg1-2~bpo13+1 ;;
+*) RUST_SRC_DEB_VERSION= ;;
+esac
+RUST_SRC_ROOT=$XNS_CACHE/rust-src-$RUST_VERSION
+RUST_LIB_SRC=$RUST_SRC_ROOT/usr/lib/rustlib/src/rust/library
+
+BINDGEN_VERSION=0.72.1
+BINDGEN_ROOT=$XNS_CACHE/bindgen-$BINDGEN_VERSION
+LLVM_SUFFIX=-19

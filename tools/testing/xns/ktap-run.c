@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktap-run - minimal KTAP test driver for the xns selftests.
+ *
+ * Runs inside the guest, one program after another, and reports them as a
+ * KTAP test plan on stdout, the same way tools/testing/selftests/kselftest/
+ * runner.sh does:
+ *
+ *	KTAP version 1
+ *	1..N
+ *	# SUITE: NAME
+ *	# <output of the test, every line prefixed with "# ">
+ *	ok 1 SUITE: NAME
+ *	...
+ *	# ktap-run: done
+ *
+ * Each test runs in its own process group with stdin from /dev/null and its
+ * stdout and stderr sent through a pipe.  When the group leader exits, or the
+ * per-test timeout expires, the whole group is killed with SIGKILL, so stray
+ * children cannot hang the run.  ktap-run is a child subreaper, so orphaned
+ * grandchildren are reparented to it and reaped here.
+ *
+ * Usage: ktap-run [-t SECONDS] [-s SUITE] PROG...
+ *
+ * Exit status: 0 if every test passed or was skipped, 1 otherwise, 2 on
+ * usage errors.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define KSFT_SKIP	4
+#define DEFAULT_TIMEOUT	120
+/* How long to drain the pipe after the group leader has gone. */
+#define GRACE_MS	2000
+/* Poll interval when pidfd_open() is not available. */
+#define TICK_MS		100
+#define LINE_MAX_LEN	4096
+
+struct linebuf {
+	size_t len;
+	char buf[LINE_MAX_LEN];
+};
+
+static void emit(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+}
+
+/* Print the buffered line with its "# " prefix, as runner.sh does. */
+static void print_line(struct linebuf *lb)
+{
+	fputs("# ", stdout);
+	fwrite(lb->buf, 1, lb->len, stdout);
+	fputc('\n', stdout);
+	fflush(stdout);
+	lb->len = 0;
+}
+
+/* Split child output into lines; overlong lines are broken up. */
+static void feed(struct linebuf *lb, const char *data, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (data[i] == '\n') {
+			print_line(lb);
+			continue;
+		}
+		if (lb->len == sizeof(lb->buf))
+			print_line(lb);
+		lb->buf[lb->len++] = data[i];
+	}
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static int pidfd_open(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/* Has @pid exited?  Leaves it a zombie so its process group stays valid. */
+static int leader_exited(pid_t pid)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
+		return errno == ECHILD;
+	return si.si_pid == pid;
+}
+
+/* Reap every zombie child, including orphans reparented to us. */
+static void reap_zombies(void)
+{
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+static void __attribute__((noreturn)) exec_child(const char *prog, int wfd)
+{
+	int fd;
+
+	setpgid(0, 0);
+	fd = open("/dev/null", O_RDONLY);
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		if (fd != STDIN_FILENO)
+			close(fd);
+	}
+	dup2(wfd, STDOUT_FILENO);
+	dup2(wfd, STDERR_FILENO);
+	if (wfd != STDOUT_FILENO && wfd != STDERR_FILENO)
+		close(wfd);
+	signal(SIGPIPE, SIG_DFL);
+	execl(prog, prog, (char *)NULL);
+	fprintf(stderr, "ktap-run: exec %s: %s\n", prog, strerror(errno));
+	_exit(127);
+}
+
+/*
+ * Run @prog and relay its output.  Returns its wait status, or -1 if it had
+ * to be killed for running longer than @timeout seconds.
+ */
+static int run_one(const char *prog, int timeout)
+{
+	struct linebuf lb = { .len = 0 };
+	struct pollfd pfd[2];
+	long long deadline;
+	int reaped = 0, timed_out = 0, status = 0;
+	char buf[4096];
+	int fds[2];
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		emit("# ktap-run: pipe: %s\n", strerror(errno));
+		return 1 << 8;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		emit("# ktap-run: fork: %s\n", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return 1 << 8;
+	}
+	if (pid == 0)
+		exec_child(prog, fds[1]);
+	/* Also here, so that kill(-pid) is valid before the child runs. */
+	setpgid(pid, pid);
+	close(fds[1]);
+
+	pfd[0].fd = fds[0];
+	pfd[0].events = POLLIN;
+	pfd[1].fd = pidfd_open(pid);
+	pfd[1].events = POLLIN;
+	deadline = now_ms() + timeout * 1000LL;
+
+	while (!reaped || pfd[0].fd >= 0) {
+		long long left = deadline - now_ms();
+
+		if (left <= 0) {
+			if (reaped || timed_out)
+				break;
+			/* Kill the group, then drain what it wrote so far. */
+			kill(-pid, SIGKILL);
+			timed_out = 1;
+			deadline = now_ms() + GRACE_MS;
+			continue;
+		}
+		if (!reaped && pfd[1].fd < 0 && left > TICK_MS)
+			left = TICK_MS;
+		if (poll(pfd, 2, (int)left) < 0 && errno != EINTR)
+			break;
+
+		if (pfd[0].fd >= 0 && pfd[0].revents) {
+			ssize_t n = read(pfd[0].fd, buf, sizeof(buf));
+
+			if (n > 0) {
+				feed(&lb, buf, (size_t)n);
+			} else if (n == 0 || errno != EINTR) {
+				close(pfd[0].fd);
+				pfd[0].fd = -1;
+			}
+		}
+		if (!reaped && leader_exited(pid)) {
+			/* Kill stragglers while the zombie holds the pgid. */
+			kill(-pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			reaped = 1;
+			if (pfd[1].fd >= 0)
+				close(pfd[1].fd);
+			pfd[1].fd = -1;
+			if (deadline > now_ms() + GRACE_MS)
+				deadline = now_ms() + GRACE_MS;
+		}
+	}
+
+	/* A final line without a newline is still printed. */
+	if (lb.len)
+		print_line(&lb);
+	if (pfd[0].fd >= 0)
+		close(pfd[0].fd);
+	if (pfd[1].fd >= 0)
+		close(pfd[1].fd);
+	kill(-pid, SIGKILL);
+	if (!reaped)
+		waitpid(pid, &status, 0);
+	reap_zombies();
+	return timed_out ? -1 : status;
+}
+
+static void __attribute__((noreturn)) usage(const char *argv0)
+{
+	fprintf(stderr, "usage: %s [-t SECONDS] [-s SUITE] PROG...\n", argv0);
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	const char *suite = "selftests";
+	int timeout = DEFAULT_TIMEOUT;
+	int failed = 0;
+	int opt, i;
+
+	while ((opt = getopt(argc, argv, "+t:s:h")) != -1) {
+		char *end;
+		long val;
+
+		switch (opt) {
+		case 't':
+			errno = 0;
+			val = strtol(optarg, &end, 10);
+			if (errno || *end || val <= 0 || val > INT_MAX / 1000)
+				usage(argv[0]);
+			timeout = (int)val;
+			break;
+		case 's':
+			suite = optarg;
+			break;
+		default:
+			usage(argv[0]);
+		}
+	}
+	if (optind >= argc)
+		usage(argv[0]);
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* A closed console must not kill the driver half way through. */
+	signal(SIGPIPE, SIG_IGN);
+	/* An inherited SIG_IGN would make the kernel reap children for us. */
+	signal(SIGCHLD, SIG_DFL);
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		emit("# ktap-run: PR_SET_CHILD_SUBREAPER: %s\n", strerror(errno));
+
+	emit("KTAP version 1\n");
+	emit("1..%d\n", argc - optind);
+
+	for (i = optind; i < argc; i++) {
+		char path[PATH_MAX];
+		const char *name;
+		int num = i - optind + 1;
+		int status;
+
+		snprintf(path, sizeof(path), "%s", argv[i]);
+		name = basename(path);
+		emit("# %s: %s\n", suite, name);
+		status = run_one(argv[i], timeout);
+
+		if (status == -1) {
+			emit("not ok %d %s: %s # TIMEOUT %d seconds\n",
+			     num, suite, name, timeout);
+			failed++;
+		} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+			emit("ok %d %s: %s\n", num, suite, name);
+		} else if (WIFEXITED(status) &&
+			   WEXITSTATUS(status) == KSFT_SKIP) {
+			emit("ok %d %s: %s # SKIP\n", num, suite, name);
+		} else if (WIFEXITED(status)) {
+			emit("not ok %d %s: %s # exit=%d\n",
+			     num, suite, name, WEXITSTATUS(status));
+			failed++;
+		} else {
+			emit("not ok %d %s: %s # signal=%d\n",
+			     num, suite, name, WTERMSIG(status));
+			failed++;
+		}
+	}
+
+	reap_zombies();
+	emit("# ktap-run: done\n");
+	return failed ? 1 : 0;
+}
