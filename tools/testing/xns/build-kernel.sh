@@ -14,19 +14,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
 . "$here/env.sh"
 
-variant=${1:?usage: build-kernel.sh VARIANT}
-arch=${variant%%-*}
-flavour=${variant#"$arch"}
-flavour=${flavour#-}
+variant_vars "${1:?usage: build-kernel.sh VARIANT}" || exit 1
 
 say() { printf 'kernel %s: %s\n' "$variant" "$*"; }
 die() { printf 'kernel %s: error: %s\n' "$variant" "$*" >&2; exit 1; }
-
-case $arch in
-x86_64) karch=x86_64 image=arch/x86/boot/bzImage ;;
-arm64) karch=arm64 image=arch/arm64/boot/Image ;;
-*) die "unknown arch '$arch' (x86_64 or arm64)" ;;
-esac
 
 [ -f "$KSRC_PRISTINE/Makefile" ] || die "no kernel source in $KSRC_PRISTINE: run 'make deps'"
 [ -d "$RUST_LIB_SRC/core" ] || die "no rust-src for rustc $RUST_VERSION: run 'make deps'"
@@ -44,7 +35,7 @@ shopt -u nullglob
 # --- Patched source tree, shared by all variants. ------------------------------
 # Only the files the series touches change, so a new series rebuilds
 # incrementally: the old series is reversed, the new one applied.
-ksrc=$XNS_CACHE/src/linux-patched
+ksrc=$KSRC
 series_key=$( { echo "$KERNEL_DEB_VERSION"; cat "${series[@]}" /dev/null; } | sha256sum | cut -c1-16)
 lock=$XNS_CACHE/src/.patch.lock
 mkdir -p "$XNS_CACHE/src"
@@ -82,16 +73,11 @@ fi
 flock -u 9
 
 # --- Configure and build. -----------------------------------------------------
-build=$XNS_CACHE/build/$variant
 mkdir -p "$build"
 toolchain=$( { rustc --version; clang$LLVM_SUFFIX --version | head -n1;
 	       "$BINDGEN_ROOT/bin/bindgen" --version; } )
 config_key=$( { cat "${fragments[@]}"; echo "$series_key"; } | sha256sum | cut -c1-16)
 build_key=$( { echo "$config_key"; echo "$toolchain"; } | sha256sum | cut -c1-16)
-
-kmake=(make -C "$ksrc" O="$build" ARCH="$karch" LLVM="$LLVM_SUFFIX"
-       RUST_LIB_SRC="$RUST_LIB_SRC" BINDGEN="$BINDGEN_ROOT/bin/bindgen")
-export LIBCLANG_PATH=${LIBCLANG_PATH:-/usr/lib/llvm${LLVM_SUFFIX}/lib}
 
 if [ "$(cat "$build/.xns-key" 2>/dev/null)" = "$build_key" ] && [ -f "$build/$image" ]; then
 	say "up to date ($build/$image)"

@@ -16,6 +16,7 @@ say() { printf 'deps: %s\n' "$*"; }
 die() { printf 'deps: error: %s\n' "$*" >&2; exit 1; }
 
 APT_OPTS=(-o Dir::Etc::SourceParts=/dev/null -o APT::Get::Assume-Yes=true
+	  -o APT::Sandbox::User=root
 	  -o Dpkg::Options::=--force-confold -o quiet=1)
 export DEBIAN_FRONTEND=noninteractive
 
@@ -58,7 +59,7 @@ fetch_deb() {
 }
 
 # --- 1. Packages from the machine's own suite (bookworm). ---------------------
-SYSTEM_PKGS=(make bc flex bison libelf-dev libssl-dev cpio rsync xz-utils perl
+SYSTEM_PKGS=(make patch bc flex bison libelf-dev libssl-dev cpio rsync xz-utils perl
 	     python3 clang-19 lld-19 llvm-19 libclang-19-dev
 	     gcc libc6-dev libcap-dev busybox-static
 	     gcc-aarch64-linux-gnu libc6-dev-arm64-cross)

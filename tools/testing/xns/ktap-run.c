@@ -14,6 +14,9 @@
  *	...
  *	# ktap-run: done
  *
+ * A result is "ok" for exit status 0, "ok ... # SKIP" for 4 (KSFT_SKIP),
+ * else "not ok ... # exit=X", "# signal=Y" or "# TIMEOUT S seconds".
+ *
  * Each test runs in its own process group with stdin from /dev/null and its
  * stdout and stderr sent through a pipe.  When the group leader exits, or the
  * per-test timeout expires, the whole group is killed with SIGKILL, so stray
@@ -234,9 +237,10 @@ static int run_one(const char *prog, int timeout)
 		close(pfd[0].fd);
 	if (pfd[1].fd >= 0)
 		close(pfd[1].fd);
-	kill(-pid, SIGKILL);
-	if (!reaped)
+	if (!reaped) {
+		kill(-pid, SIGKILL);
 		waitpid(pid, &status, 0);
+	}
 	reap_zombies();
 	return timed_out ? -1 : status;
 }

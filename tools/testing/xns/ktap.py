@@ -227,15 +227,19 @@ def check_file(path):
 
 def summary(counts):
     """Format counts as "P passed, F failed" plus ", S skipped" if S > 0."""
-    text = f"{counts.get('passed', 0)} passed, {counts.get('failed', 0)} failed"
-    if counts.get('skipped', 0):
-        text += f", {counts['skipped']} skipped"
-    return text
+    passed, failed = counts.get('passed', 0), counts.get('failed', 0)
+    skipped = counts.get('skipped', 0)
+    text = f'{passed} passed, {failed} failed'
+    return f'{text}, {skipped} skipped' if skipped else text
 
 
 def cmd_check(args):
     """The "check" command: print the summary and failures of one log."""
-    counts, failures = check_file(args.log)
+    try:
+        counts, failures = check_file(args.log)
+    except OSError as e:
+        counts = {'passed': 0, 'failed': 0, 'skipped': 0}
+        failures = [f'cannot read log: {e}']
     prefix = f'{args.arch}: ' if args.arch else ''
     print(f'{prefix}{summary(counts)}')
     for reason in failures:

@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# xns: user entry points.  The module itself is described by Kbuild.
+#
+#   make deps                 install and fetch every tool (once per machine)
+#   make check                build and test on $(ARCHES) under QEMU
+#   make kernel [ARCH=arm64]  build the patched test kernel
+#   make modules [CLIPPY=1]   build the Rust module against it
+#   make run [ARCH=..] [CMD='..'] [SHARE=dir]   boot it, shell or one command
+
+ARCHES ?= x86_64 arm64
+ARCH ?= x86_64
+XNS_CACHE ?= $(HOME)/.cache/xns
+T := tools/testing/xns
+
+export XNS_CACHE CLIPPY CMD SHARE
+
+.PHONY: deps kernel modules check run host-tests fmt clean
+
+deps:
+	@bash $(T)/deps.sh
+
+kernel:
+	@bash $(T)/build-kernel.sh $(ARCH)
+
+modules:
+	@bash $(T)/build-guest.sh --module-only $(ARCH)
+
+check:
+	@bash $(T)/check.sh $(ARCHES)
+
+run:
+	@bash $(T)/run.sh $(ARCH)
+
+host-tests:
+	@python3 -m unittest discover -s $(T) -p 'test_*.py'
+
+clean:
+	rm -rf build

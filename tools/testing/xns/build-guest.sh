@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# build-guest.sh [--module-only] VARIANT: build what runs inside the test
+# kernel: the Rust module, the static selftests (xns's own and the kernel's
+# namespaces and pidfd_setns tests), the KTAP driver, and pack them with
+# busybox into build/VARIANT/initramfs.cpio.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../../.." && pwd)
+. "$here/env.sh"
+
+module_only=0
+if [ "${1:-}" = --module-only ]; then
+	module_only=1
+	shift
+fi
+variant_vars "${1:?usage: build-guest.sh [--module-only] VARIANT}" || exit 1
+
+say() { printf 'guest %s: %s\n' "$variant" "$*"; }
+die() { printf 'guest %s: error: %s\n' "$variant" "$*" >&2; exit 1; }
+
+[ -f "$build/.xns-key" ] || die "no test kernel in $build: run 'make kernel ARCH=$arch'"
+out=$top/build/$variant
+
+say "building the module"
+"${kmake[@]}" -s M="$top" MO="$out/module" ${CLIPPY:+CLIPPY=1} modules ||
+	die "module build failed"
+[ "$module_only" = 1 ] && exit 0
+
+cc=${cross}gcc
+hdrs="-isystem $build/headers/include"
+ldflags=-static
+if [ "$arch" = arm64 ]; then
+	libcap=$XNS_CACHE/arm64/libcap-dev/usr
+	hdrs+=" -isystem $libcap/include"
+	ldflags+=" -L$libcap/lib/aarch64-linux-gnu"
+fi
+root=$out/root
+rm -rf "$root"
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,lib/modules,selftests}
+
+say "building the selftests"
+$cc -static -O2 -Wall -o "$root/bin/ktap-run" "$here/ktap-run.c"
+make -s -C "$top/tools/testing/selftests/xns" CC="$cc" OUTPUT="$root/selftests/xns" \
+	KHDR_INCLUDES="$hdrs" KSELFTEST_DIR="$KSRC/tools/testing/selftests" ||
+	die "xns selftests do not build"
+
+# The kernel's own tests depend only on the kernel: build them once per kernel.
+ktests=$build/kernel-selftests
+if [ "$(cat "$ktests/.xns-key" 2>/dev/null)" != "$(cat "$build/.xns-key")" ]; then
+	rm -rf "$ktests"
+	for suite in namespaces pidfd; do
+		make -s -C "$KSRC/tools/testing/selftests/$suite" CC="$cc" \
+			OUTPUT="$ktests/$suite" KHDR_INCLUDES="$hdrs" \
+			LDFLAGS="$ldflags" >"$ktests.$suite.log" 2>&1 ||
+			die "kernel $suite selftests do not build (log: $ktests.$suite.log)"
+	done
+	cp "$build/.xns-key" "$ktests/.xns-key"
+fi
+mkdir -p "$root/selftests/namespaces" "$root/selftests/pidfd"
+find "$ktests/namespaces" -maxdepth 1 -type f -perm -u+x -exec cp {} "$root/selftests/namespaces/" \;
+cp "$ktests/pidfd/pidfd_setns_test" "$root/selftests/pidfd/"
+
+case $arch in
+x86_64) busybox=/bin/busybox ;;
+arm64) busybox=$XNS_CACHE/arm64/busybox/bin/busybox ;;
+esac
+cp "$busybox" "$root/bin/busybox"
+cp "$out/module/rust/xns.ko" "$root/lib/modules/xns.ko"
+cp "$here/init.sh" "$root/init"
+chmod 755 "$root/init"
+printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' > "$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
+
+# make run: the user's command and files.
+if [ -n "${CMD:-}" ]; then
+	printf '%s\n' "$CMD" > "$root/cmd"
+fi
+if [ -n "${SHARE:-}" ]; then
+	[ -d "$SHARE" ] || die "SHARE=$SHARE is not a directory"
+	mkdir -p "$root/share"
+	cp -a "$SHARE/." "$root/share/"
+fi
+
+(cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet) > "$out/initramfs.cpio"
+say "initramfs $(du -h "$out/initramfs.cpio" | cut -f1) ($out/initramfs.cpio)"

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh VARIANT...: the test command.  Runs the host-side tests of the
+# runner, then for each variant builds the kernel, module, selftests and
+# initramfs, boots QEMU, and checks the KTAP results and the boot log.
+# Prints per-variant and total "N passed, N failed" and fails on any
+# failure, splat, hang or truncated log.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../../.." && pwd)
+. "$here/env.sh"
+. "$here/qemu.sh"
+
+BOOT_TIMEOUT=${XNS_BOOT_TIMEOUT:-1500}
+status=0
+results=()
+
+echo "== host-side tests of the runner"
+python3 -m unittest discover -s "$here" -p 'test_*.py' || status=1
+
+for v in "$@"; do
+	echo "== $v"
+	start=$SECONDS
+	if ! bash "$here/build-kernel.sh" "$v" || ! CMD= SHARE= bash "$here/build-guest.sh" "$v"; then
+		echo "$v: FAIL: build failed"
+		status=1
+		continue
+	fi
+	qemu_cmd "$v" check
+	log=$top/build/$v/boot.log
+	echo "$v: booting (hard timeout ${BOOT_TIMEOUT}s, log: $log)"
+	boot=$SECONDS
+	timeout -k 10 "$BOOT_TIMEOUT" "${qemu[@]}" </dev/null >"$log" 2>&1
+	rc=$?
+	[ $rc = 124 ] && echo "$v: FAIL: QEMU hard timeout after ${BOOT_TIMEOUT}s"
+	[ $rc = 124 ] && status=1
+	echo "$v: boot and tests took $(( SECONDS - boot ))s (total $(( SECONDS - start ))s)"
+	if ! python3 "$here/ktap.py" check "$log" --arch "$v" --json "$top/build/$v/results.json"; then
+		echo "$v: boot log: $log"
+		status=1
+	fi
+	results+=("$top/build/$v/results.json")
+done
+
+if [ ${#results[@]} -gt 0 ]; then
+	python3 "$here/ktap.py" total "${results[@]}" || status=1
+else
+	echo "0 passed, 1 failed"
+	status=1
+fi
+exit $status

@@ -1,0 +1,47 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of the xns test initramfs.  xns.mode= on the kernel command line
+# selects: check (run the selftests as KTAP), cmd (run /cmd, print its exit
+# status) or shell (interactive).  Powers off at the end.
+
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t tmpfs tmpfs /tmp
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+hostname xns
+mode=shell
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	xns.mode=*) mode=${arg#xns.mode=} ;;
+	esac
+done
+
+case $mode in
+check)
+	# The module is loaded while the kernel's own suites run, so they also
+	# show that a registered type changes nothing for the built-in ones.
+	insmod /lib/modules/xns.ko || echo "# init: insmod xns.ko failed"
+	cd /tmp
+	ktap-run -t "${XNS_TEST_TIMEOUT:-180}" \
+		/selftests/namespaces/* /selftests/pidfd/pidfd_setns_test \
+		/selftests/xns/*
+	;;
+cmd)
+	insmod /lib/modules/xns.ko
+	cd /share 2>/dev/null || cd /tmp
+	echo XNS-CMD-BEGIN
+	sh /cmd
+	echo "XNS-EXIT: $?"
+	;;
+*)
+	insmod /lib/modules/xns.ko
+	echo "xns test kernel: the module is loaded; 'poweroff' or Ctrl-D to leave."
+	setsid cttyhack sh -l
+	;;
+esac
+sync
+reboot -f

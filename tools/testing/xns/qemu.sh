@@ -1,0 +1,24 @@
+# SPDX-License-Identifier: GPL-2.0
+# qemu_cmd VARIANT MODE: set the qemu array to boot the test kernel and the
+# initramfs of VARIANT with xns.mode=MODE (sourced after env.sh).
+#
+# TCG by default: nested KVM hangs on the machines we run on.  XNS_KVM=1
+# asks for KVM; QEMU falls back to TCG when KVM cannot be initialised.
+qemu_cmd() {
+	variant_vars "$1" || return 1
+	local mode=$2 accel=(-accel tcg)
+
+	[ "${XNS_KVM:-0}" = 1 ] && [ -w /dev/kvm ] && accel=(-accel kvm -accel tcg)
+	case $arch in
+	x86_64)
+		qemu=(qemu-system-x86_64 -machine q35 -cpu max
+		      -append "console=ttyS0 panic=-1 xns.mode=$mode")
+		;;
+	arm64)
+		qemu=(qemu-system-aarch64 -machine virt -cpu max,pauth-impdef=on
+		      -append "console=ttyAMA0 panic=-1 xns.mode=$mode")
+		;;
+	esac
+	qemu+=("${accel[@]}" -m 1G -smp 2 -nographic -no-reboot
+	       -kernel "$build/$image" -initrd "$top/build/$variant/initramfs.cpio")
+}

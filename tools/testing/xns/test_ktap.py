@@ -1,0 +1,356 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Host-side tests for ktap.py and ktap-run.c.
+
+Run from the top of the tree:
+    python3 -m unittest discover -s tools/testing/xns -p 'test_*.py'
+
+The logs under testdata/ look like captured QEMU serial consoles: kernel
+lines with timestamps and the output of ktap-run with nested
+kselftest_harness runs.
+"""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.join(HERE, 'testdata')
+sys.path.insert(0, HERE)
+
+import ktap  # noqa: E402
+
+
+def fixture(name):
+    """Path of a test log."""
+    return os.path.join(DATA, name)
+
+
+def splat(name, label, needle):
+    """The failure ktap.py reports for the first line of @name with @needle."""
+    with open(fixture(name), encoding='utf-8', newline='') as f:
+        lines = ktap.read_lines(f.read())
+    for lineno, line in enumerate(lines, 1):
+        if needle in line:
+            return f'kernel splat ({label}) at line {lineno}: {line.strip()}'
+    raise AssertionError(f'{needle!r} not in {name}')
+
+
+def counts(passed, failed, skipped):
+    """A counts dict as returned by ktap.check_text()."""
+    return {'passed': passed, 'failed': failed, 'skipped': skipped}
+
+
+class FixtureTest(unittest.TestCase):
+    """ktap.check_file() on the hand-written logs."""
+
+    def check(self, name, want_counts, want_failures):
+        got_counts, failures = ktap.check_file(fixture(name))
+        self.assertEqual(failures, want_failures)
+        self.assertEqual(got_counts, want_counts)
+
+    def test_clean_pass(self):
+        # Also holds boot-time KUnit KTAP, hung_task_panic=1 on the command
+        # line and kmemleak start-up lines: none of them may count.
+        self.check('pass.log', counts(6, 0, 2), [])
+
+    def test_leaf_not_ok(self):
+        self.check('leaf_fail.log', counts(4, 1, 0), [
+            'selftests: xns_basic: not ok 3 ns.enter',
+            'not ok 1 selftests: xns_basic # exit=1',
+        ])
+
+    def test_timeout(self):
+        self.check('timeout.log', counts(3, 1, 0), [
+            'selftests: xns_wait: nested plan 1..3 but 1 results',
+            'not ok 2 selftests: xns_wait # TIMEOUT 120 seconds',
+        ])
+
+    def test_skip(self):
+        # A harness SKIP, a "1..0 # SKIP" program and an exit-4 script.
+        self.check('skip.log', counts(1, 0, 3), [])
+
+    def test_missing_plan(self):
+        self.check('missing_plan.log', counts(2, 0, 0),
+                   ['missing top-level plan "1..N"'])
+
+    def test_short_plan(self):
+        self.check('short_plan.log', counts(2, 0, 0),
+                   ['planned 3 tests but got 2 results'])
+
+    def test_truncated(self):
+        self.check('truncated.log', counts(2, 0, 0), [
+            'selftests: xns_userns (unfinished): nested plan 1..3 '
+            'but 1 results',
+            'planned 2 tests but got 1 results',
+            'missing "# ktap-run: done": log truncated '
+            '(hang, crash or timeout)',
+        ])
+
+    def test_oops(self):
+        self.check('oops.log', counts(3, 1, 0), [
+            'selftests: xns_basic: not ok 2 ns.enter',
+            'not ok 1 selftests: xns_basic # exit=1',
+            splat('oops.log', 'BUG', 'BUG: kernel NULL pointer'),
+            splat('oops.log', 'Oops', 'Oops: Oops: 0000'),
+            splat('oops.log', 'Call Trace', 'Call Trace:'),
+        ])
+
+    def test_warning(self):
+        self.check('warning.log', counts(3, 0, 0), [
+            splat('warning.log', 'WARNING', 'WARNING: rust/xns/ns.rs:142'),
+            splat('warning.log', 'Call Trace', 'Call Trace:'),
+        ])
+
+    def test_lockdep(self):
+        self.check('lockdep.log', counts(2, 0, 0), [
+            splat('lockdep.log', 'lockdep', 'possible circular locking'),
+            splat('lockdep.log', 'Call Trace', 'Call Trace:'),
+        ])
+
+    def test_kasan(self):
+        # arm64 spells it "Call trace:".
+        self.check('kasan.log', counts(2, 0, 0), [
+            splat('kasan.log', 'KASAN', 'BUG: KASAN: slab-use-after-free'),
+            splat('kasan.log', 'Call Trace', 'Call trace:'),
+        ])
+
+    def test_crlf(self):
+        with open(fixture('crlf.log'), 'rb') as f:
+            self.assertIn(b'\r\r\n', f.read())
+        self.check('crlf.log', counts(2, 0, 1), [])
+
+    def test_interleaved_kernel_messages(self):
+        self.check('interleaved.log', counts(5, 0, 0), [])
+
+
+TOP = 'KTAP version 1\n1..1\n# selftests: t\n'
+DONE = '# ktap-run: done\n'
+
+
+class ParserTest(unittest.TestCase):
+    """Small inline logs for the corner cases."""
+
+    def test_no_ktap(self):
+        got = ktap.check_text('[    0.000000] Linux version 7.3.4\n')
+        self.assertEqual(got, (counts(0, 0, 0), [
+            'no KTAP output found (missing "KTAP version 1")']))
+
+    def test_todo_is_not_a_failure(self):
+        log = (TOP + '# 1..2\n# ok 1 a\n# not ok 2 b # TODO known broken\n'
+               'ok 1 selftests: t\n' + DONE)
+        self.assertEqual(ktap.check_text(log), (counts(1, 0, 1), []))
+
+    def test_totals_mismatch(self):
+        log = (TOP + '# 1..1\n# ok 1 a\n'
+               '# # Totals: pass:2 fail:0 xfail:0 xpass:0 skip:0 error:0\n'
+               'ok 1 selftests: t\n' + DONE)
+        self.assertEqual(ktap.check_text(log)[1], [
+            'selftests: t: harness Totals count 2 tests but 1 results'])
+
+    def test_failed_program_without_failed_leaf(self):
+        log = TOP + '# 1..1\n# ok 1 a\nnot ok 1 selftests: t # signal=9\n'
+        self.assertEqual(ktap.check_text(log + DONE), (counts(1, 1, 0), [
+            'not ok 1 selftests: t # signal=9']))
+
+    def test_splat_patterns(self):
+        samples = {
+            'lockdep': 'WARNING: suspicious RCU usage',
+            'KASAN': 'BUG: KASAN: slab-out-of-bounds in f+0x1/0x2',
+            'UBSAN': 'UBSAN: array-index-out-of-bounds in x.c:3:4',
+            'kmemleak': 'kmemleak: 2 new suspected memory leaks (see ...)',
+            'refcount': 'refcount_t: underflow; use-after-free.',
+            'list corruption': 'list_del corruption, ffff8880 ->next is '
+                               'LIST_POISON1',
+            'stack-protector': 'Kernel panic - not syncing: '
+                               'stack-protector: Kernel stack is corrupted',
+            'soft lockup': 'watchdog: BUG: soft lockup - CPU#0 stuck for 22s!',
+            'hard lockup': 'CPU1: Watchdog detected hard LOCKUP on cpu 1',
+            'hung task': 'INFO: task xns_basic:190 blocked for more than '
+                         '120 seconds.',
+            'RCU stall': 'rcu: INFO: rcu_preempt detected stalls on '
+                         'CPUs/tasks:',
+            'panic': 'Kernel panic - not syncing: Fatal exception',
+            'GPF': 'Oops: general protection fault, probably for '
+                   'non-canonical address 0xdead000000000122',
+            'page fault': 'Unable to handle kernel NULL pointer dereference '
+                          'at virtual address 0000000000000010',
+            'Oops': 'Internal error: Oops: 0000000096000005 [#1] SMP',
+            'BUG': 'BUG: sleeping function called from invalid context',
+            'WARNING': 'WARNING: kernel/foo.c:1 at f+0x1/0x2, CPU#0: x/1',
+            'Call Trace': 'Call Trace:',
+        }
+        self.assertEqual(set(samples), {p[0] for p in ktap.SPLAT_PATTERNS})
+        for label, text in samples.items():
+            with self.subTest(label=label):
+                line = f'[   12.345678] {text}'
+                self.assertEqual(ktap.find_splats(['boot', line]),
+                                 [(label, 2, line)])
+
+    def test_no_false_splats_at_boot(self):
+        with open(fixture('pass.log'), encoding='utf-8') as f:
+            self.assertEqual(ktap.find_splats(ktap.read_lines(f.read())), [])
+
+    def test_summary(self):
+        self.assertEqual(ktap.summary(counts(12, 0, 1)),
+                         '12 passed, 0 failed, 1 skipped')
+        self.assertEqual(ktap.summary(counts(3, 2, 0)), '3 passed, 2 failed')
+
+
+class CliTest(unittest.TestCase):
+    """ktap.py check and ktap.py total as a caller runs them."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+
+    def run_ktap(self, *args):
+        return subprocess.run([sys.executable, os.path.join(HERE, 'ktap.py'),
+                               *args], capture_output=True, text=True,
+                              check=False)
+
+    def check(self, log, arch):
+        out = os.path.join(self.tmp.name, f'{arch}.json')
+        proc = self.run_ktap('check', fixture(log), '--arch', arch,
+                             '--json', out)
+        return proc, out
+
+    def test_check_pass(self):
+        proc, out = self.check('pass.log', 'x86_64')
+        self.assertEqual(proc.returncode, 0)
+        self.assertEqual(proc.stdout,
+                         'x86_64: 6 passed, 0 failed, 2 skipped\n')
+        with open(out, encoding='utf-8') as f:
+            data = json.load(f)
+        self.assertEqual(data['counts'], counts(6, 0, 2))
+        self.assertEqual(data['failures'], [])
+
+    def test_check_fail(self):
+        proc, _ = self.check('leaf_fail.log', 'arm64')
+        self.assertEqual(proc.returncode, 1)
+        self.assertEqual(proc.stdout.splitlines(), [
+            'arm64: 4 passed, 1 failed',
+            'arm64: FAIL: selftests: xns_basic: not ok 3 ns.enter',
+            'arm64: FAIL: not ok 1 selftests: xns_basic # exit=1',
+        ])
+
+    def test_total(self):
+        x86 = self.check('pass.log', 'x86_64')[1]
+        arm = self.check('crlf.log', 'arm64')[1]
+        proc = self.run_ktap('total', x86, arm)
+        self.assertEqual((proc.returncode, proc.stdout),
+                         (0, '8 passed, 0 failed, 3 skipped\n'))
+        bad = self.check('leaf_fail.log', 'riscv64')[1]
+        proc = self.run_ktap('total', x86, bad)
+        self.assertEqual((proc.returncode, proc.stdout),
+                         (1, '10 passed, 1 failed, 2 skipped\n'))
+
+    def test_total_failures_without_failed_tests(self):
+        splatted = self.check('warning.log', 'x86_64')[1]
+        proc = self.run_ktap('total', splatted)
+        self.assertEqual((proc.returncode, proc.stdout),
+                         (1, '3 passed, 0 failed\n'))
+
+
+SCRIPTS = {
+    'pass.sh': 'echo hello\necho\nprintf partial\n',
+    'fail.sh': 'echo failing on purpose >&2\nexit 3\n',
+    'skip.sh': 'exit 4\n',
+    # The grandchild ignores SIGTERM and keeps the pipe open.
+    'hang.sh': '(trap "" TERM; exec sleep 60) &\necho $! > "$0.pid"\n'
+               'echo started\nwait\n',
+    'segv.sh': 'kill -SEGV $$\n',
+    'nested.sh': 'echo "TAP version 13"\necho 1..2\necho "ok 1 a"\n'
+                 'echo "not ok 2 b"\nexit 1\n',
+}
+
+
+class KtapRunTest(unittest.TestCase):
+    """Build ktap-run.c with the host gcc and run it on shell scripts."""
+
+    @classmethod
+    def setUpClass(cls):
+        gcc = shutil.which('gcc')
+        if not gcc:
+            raise unittest.SkipTest('gcc not found')
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.bin = os.path.join(cls.tmp.name, 'ktap-run')
+        subprocess.run([gcc, '-O2', '-Wall', '-Wextra', '-Werror', '-o',
+                        cls.bin, os.path.join(HERE, 'ktap-run.c')],
+                       check=True)
+        for name, body in SCRIPTS.items():
+            path = os.path.join(cls.tmp.name, name)
+            with open(path, 'w', encoding='utf-8') as f:
+                f.write('#!/bin/sh\n' + body)
+            os.chmod(path, 0o755)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def ktap_run(self, *names):
+        paths = [os.path.join(self.tmp.name, n) for n in names]
+        return subprocess.run([self.bin, '-t', '1', '-s', 'xns', *paths],
+                              capture_output=True, text=True, timeout=60,
+                              check=False)
+
+    def test_clean_run(self):
+        proc = self.ktap_run('pass.sh', 'skip.sh')
+        self.assertEqual(proc.returncode, 0)
+        self.assertEqual(proc.stdout.splitlines(), [
+            'KTAP version 1', '1..2',
+            '# xns: pass.sh', '# hello', '# ', '# partial',
+            'ok 1 xns: pass.sh',
+            '# xns: skip.sh',
+            'ok 2 xns: skip.sh # SKIP',
+            '# ktap-run: done',
+        ])
+        self.assertEqual(ktap.check_text(proc.stdout), (counts(1, 0, 1), []))
+
+    def test_failing_run(self):
+        start = time.monotonic()
+        proc = self.ktap_run('pass.sh', 'fail.sh', 'skip.sh', 'hang.sh',
+                             'segv.sh', 'nested.sh')
+        self.assertLess(time.monotonic() - start, 10)
+        self.assertEqual(proc.returncode, 1)
+        lines = proc.stdout.splitlines()
+        self.assertEqual(lines[:2], ['KTAP version 1', '1..6'])
+        self.assertEqual(lines[-1], '# ktap-run: done')
+        for want in ('# failing on purpose', 'not ok 2 xns: fail.sh # exit=3',
+                     '# started',
+                     'not ok 4 xns: hang.sh # TIMEOUT 1 seconds',
+                     'not ok 5 xns: segv.sh # signal=11'):
+            self.assertIn(want, lines)
+        self.assert_killed(os.path.join(self.tmp.name, 'hang.sh.pid'))
+        self.assertEqual(ktap.check_text(proc.stdout), (counts(2, 4, 1), [
+            'not ok 2 xns: fail.sh # exit=3',
+            'not ok 4 xns: hang.sh # TIMEOUT 1 seconds',
+            'not ok 5 xns: segv.sh # signal=11',
+            'xns: nested.sh: not ok 2 b',
+            'not ok 6 xns: nested.sh # exit=1',
+        ]))
+
+    def assert_killed(self, pidfile):
+        """The grandchild in @pidfile must be gone (or a zombie)."""
+        with open(pidfile, encoding='utf-8') as f:
+            pid = int(f.read())
+        for _ in range(50):
+            try:
+                with open(f'/proc/{pid}/stat', encoding='utf-8') as f:
+                    state = f.read().rsplit(')', 1)[1].split()[0]
+            except FileNotFoundError:
+                return
+            if state == 'Z':
+                return
+            time.sleep(0.1)
+        os.kill(pid, signal.SIGKILL)
+        self.fail(f'grandchild {pid} survived the timeout')
+
+
+if __name__ == '__main__':
+    unittest.main()
