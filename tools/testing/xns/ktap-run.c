@@ -292,13 +292,21 @@ int main(int argc, char **argv)
 	emit("1..%d\n", argc - optind);
 
 	for (i = optind; i < argc; i++) {
-		char path[PATH_MAX];
-		const char *name;
+		char path[PATH_MAX], name[PATH_MAX];
+		char *base;
 		int num = i - optind + 1;
 		int status;
 
+		/* "collection: program", as kselftest's runner.sh names them */
 		snprintf(path, sizeof(path), "%s", argv[i]);
-		name = basename(path);
+		base = strrchr(path, '/');
+		if (base && base != path) {
+			*base = '\0';
+			snprintf(name, sizeof(name), "%s: %s",
+				 basename(path), base + 1);
+		} else {
+			snprintf(name, sizeof(name), "%s", basename(path));
+		}
 		emit("# %s: %s\n", suite, name);
 		status = run_one(argv[i], timeout);
 

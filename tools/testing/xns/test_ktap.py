@@ -283,8 +283,11 @@ class KtapRunTest(unittest.TestCase):
         subprocess.run([gcc, '-O2', '-Wall', '-Wextra', '-Werror', '-o',
                         cls.bin, os.path.join(HERE, 'ktap-run.c')],
                        check=True)
+        # Programs are named "collection: program" after their directory.
+        cls.suite = os.path.join(cls.tmp.name, 'xns')
+        os.mkdir(cls.suite)
         for name, body in SCRIPTS.items():
-            path = os.path.join(cls.tmp.name, name)
+            path = os.path.join(cls.suite, name)
             with open(path, 'w', encoding='utf-8') as f:
                 f.write('#!/bin/sh\n' + body)
             os.chmod(path, 0o755)
@@ -294,8 +297,8 @@ class KtapRunTest(unittest.TestCase):
         cls.tmp.cleanup()
 
     def ktap_run(self, *names):
-        paths = [os.path.join(self.tmp.name, n) for n in names]
-        return subprocess.run([self.bin, '-t', '1', '-s', 'xns', *paths],
+        paths = [os.path.join(self.suite, n) for n in names]
+        return subprocess.run([self.bin, '-t', '1', *paths],
                               capture_output=True, text=True, timeout=60,
                               check=False)
 
@@ -304,10 +307,10 @@ class KtapRunTest(unittest.TestCase):
         self.assertEqual(proc.returncode, 0)
         self.assertEqual(proc.stdout.splitlines(), [
             'KTAP version 1', '1..2',
-            '# xns: pass.sh', '# hello', '# ', '# partial',
-            'ok 1 xns: pass.sh',
-            '# xns: skip.sh',
-            'ok 2 xns: skip.sh # SKIP',
+            '# selftests: xns: pass.sh', '# hello', '# ', '# partial',
+            'ok 1 selftests: xns: pass.sh',
+            '# selftests: xns: skip.sh',
+            'ok 2 selftests: xns: skip.sh # SKIP',
             '# ktap-run: done',
         ])
         self.assertEqual(ktap.check_text(proc.stdout), (counts(1, 0, 1), []))
@@ -321,18 +324,18 @@ class KtapRunTest(unittest.TestCase):
         lines = proc.stdout.splitlines()
         self.assertEqual(lines[:2], ['KTAP version 1', '1..6'])
         self.assertEqual(lines[-1], '# ktap-run: done')
-        for want in ('# failing on purpose', 'not ok 2 xns: fail.sh # exit=3',
+        for want in ('# failing on purpose', 'not ok 2 selftests: xns: fail.sh # exit=3',
                      '# started',
-                     'not ok 4 xns: hang.sh # TIMEOUT 1 seconds',
-                     'not ok 5 xns: segv.sh # signal=11'):
+                     'not ok 4 selftests: xns: hang.sh # TIMEOUT 1 seconds',
+                     'not ok 5 selftests: xns: segv.sh # signal=11'):
             self.assertIn(want, lines)
-        self.assert_killed(os.path.join(self.tmp.name, 'hang.sh.pid'))
+        self.assert_killed(os.path.join(self.suite, 'hang.sh.pid'))
         self.assertEqual(ktap.check_text(proc.stdout), (counts(2, 4, 1), [
-            'not ok 2 xns: fail.sh # exit=3',
-            'not ok 4 xns: hang.sh # TIMEOUT 1 seconds',
-            'not ok 5 xns: segv.sh # signal=11',
-            'xns: nested.sh: not ok 2 b',
-            'not ok 6 xns: nested.sh # exit=1',
+            'not ok 2 selftests: xns: fail.sh # exit=3',
+            'not ok 4 selftests: xns: hang.sh # TIMEOUT 1 seconds',
+            'not ok 5 selftests: xns: segv.sh # signal=11',
+            'selftests: xns: nested.sh: not ok 2 b',
+            'not ok 6 selftests: xns: nested.sh # exit=1',
         ]))
 
     def assert_killed(self, pidfile):
