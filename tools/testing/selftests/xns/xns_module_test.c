@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xns module lifetime: the module cannot be unloaded while any of its
+ * namespaces other than the initial one exists, or any xns nsfs file is
+ * open or bind-mounted (delete_module() fails with EAGAIN, i.e.
+ * EWOULDBLOCK); once all are gone it unloads, /proc/<pid>/ns/xns
+ * disappears, and loading it again starts from a fresh state.
+ *
+ * These tests unload and reload the module, so they need its file
+ * ($XNS_MODULE, default /lib/modules/xns.ko).  They leave it loaded.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <linux/nsfs.h>
+#include <linux/xns.h>
+
+#include "xns_util.h"
+#include "kselftest_harness.h"
+
+FIXTURE(module)
+{
+	struct xns_child kid;
+	char bind_target[64];
+	bool mounted;
+	bool label_set;
+};
+
+FIXTURE_SETUP(module)
+{
+	int ret;
+
+	xns_child_init(&self->kid);
+	self->bind_target[0] = '\0';
+	self->mounted = false;
+	self->label_set = false;
+
+	if (geteuid() != 0)
+		SKIP(return, "must be run as root");
+	if (!xns_module_file_exists())
+		SKIP(return, "%s does not exist (set XNS_MODULE): cannot reload xns",
+		     xns_module_path());
+	ret = xns_load();
+	ASSERT_EQ(0, ret) {
+		TH_LOG("loading %s failed: %s", xns_module_path(), strerror(-ret));
+	}
+	/* Bind mounts made by a test stay private to it. */
+	ASSERT_EQ(0, unshare(CLONE_NEWNS));
+	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+}
+
+FIXTURE_TEARDOWN(module)
+{
+	int devfd;
+
+	xns_child_kill(&self->kid);
+	if (self->mounted)
+		umount2(self->bind_target, MNT_DETACH);
+	if (self->bind_target[0])
+		unlink(self->bind_target);
+	if (self->label_set) {
+		devfd = xns_open_dev();
+		if (devfd >= 0) {
+			xns_label_del(devfd, "survivor");
+			close(devfd);
+		}
+	}
+	/* Leave the module loaded for whatever runs next. */
+	if (xns_load())
+		TH_LOG("could not load xns again");
+}
+
+/* The module must refuse to unload, and stay usable. */
+static void expect_busy(struct __test_metadata *_metadata, const char *what)
+{
+	struct xns_info info;
+	int ret, devfd;
+
+	ret = xns_unload();
+	EXPECT_EQ(-EAGAIN, ret) {
+		TH_LOG("delete_module while %s: %s, want EAGAIN", what,
+		       ret ? strerror(-ret) : "unloaded");
+	}
+	ASSERT_TRUE(xns_module_loaded()) {
+		TH_LOG("xns was unloaded while %s", what);
+	}
+	devfd = xns_open_dev();
+	ASSERT_GE(devfd, 0);
+	EXPECT_EQ(0, xns_get_info(devfd, &info));
+	close(devfd);
+}
+
+/* With nothing left, the module must unload (allowing for RCU etc.). */
+static void expect_unloads(struct __test_metadata *_metadata,
+			   const char *what)
+{
+	__u32 inum;
+	int ret;
+
+	ret = xns_unload_wait(XNS_SETTLE_MS);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("delete_module after %s: %s", what, strerror(-ret));
+	}
+	EXPECT_FALSE(xns_module_loaded());
+	ret = xns_open_dev();
+	EXPECT_EQ(-ENOENT, ret) {
+		TH_LOG("%s after unloading: %s", XNS_DEV,
+		       ret < 0 ? strerror(-ret) : "opened");
+	}
+	if (ret >= 0)
+		close(ret);
+	ret = xns_self_inum(&inum);
+	EXPECT_EQ(-ENOENT, ret) {
+		TH_LOG("%s after unloading: %s", XNS_SELF_LINK,
+		       ret ? strerror(-ret) : "still there");
+	}
+}
+
+static void reload(struct __test_metadata *_metadata)
+{
+	int ret = xns_finit_module();
+
+	ASSERT_EQ(0, ret) {
+		TH_LOG("loading %s again: %s", xns_module_path(),
+		       strerror(-ret));
+	}
+}
+
+TEST_F(module, load)
+{
+	struct xns_info info;
+	__u32 inum = 0;
+	int devfd, ret;
+
+	/* Start from an unloaded module, so that the load is real. */
+	ret = xns_unload_wait(XNS_SETTLE_MS);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("xns is loaded and busy: %s", strerror(-ret));
+	}
+	ASSERT_FALSE(xns_module_loaded());
+
+	ret = xns_finit_module();
+	ASSERT_EQ(0, ret) {
+		TH_LOG("finit_module(%s): %s", xns_module_path(),
+		       strerror(-ret));
+	}
+	EXPECT_TRUE(xns_module_loaded());
+	devfd = xns_open_dev();
+	ASSERT_GE(devfd, 0) {
+		TH_LOG("open %s after loading: %s", XNS_DEV, strerror(-devfd));
+	}
+	ret = xns_self_inum(&inum);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("readlink %s after loading: %s", XNS_SELF_LINK,
+		       strerror(-ret));
+	}
+	ASSERT_EQ(0, xns_get_info(devfd, &info));
+	EXPECT_EQ(inum, info.inum);
+	EXPECT_EQ(0U, info.depth);
+	EXPECT_EQ(0U, info.nr_labels);
+	EXPECT_EQ(1U, info.nr_live);
+	close(devfd);
+
+	/* A second load is refused. */
+	ret = xns_finit_module();
+	EXPECT_EQ(-EEXIST, ret) {
+		TH_LOG("loading xns twice: %s, want EEXIST",
+		       ret ? strerror(-ret) : "success");
+	}
+}
+
+TEST_F(module, busy_while_namespace_alive)
+{
+	struct xns_holder_args one = { .depth = 1 }, two = { .depth = 2 };
+	struct xns_holder_report rep;
+	int ret;
+
+	ret = xns_holder_start(&self->kid, &one, &rep);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("child unshare: %s", strerror(-ret));
+	}
+	expect_busy(_metadata, "a process is in a non-initial xns");
+	ASSERT_EQ(0, xns_child_stop(&self->kid));
+	expect_unloads(_metadata, "its last member exited");
+	reload(_metadata);
+
+	/* A namespace kept only as the parent of another one counts too. */
+	ASSERT_EQ(0, xns_holder_start(&self->kid, &two, &rep));
+	expect_busy(_metadata, "a process is two levels down");
+	ASSERT_EQ(0, xns_child_stop(&self->kid));
+	expect_unloads(_metadata, "the nested namespaces went");
+	reload(_metadata);
+}
+
+TEST_F(module, busy_while_nsfs_open)
+{
+	struct xns_holder_args one = { .depth = 1 };
+	struct xns_holder_report rep;
+	int fd, pfd;
+
+	/* A file of the initial namespace. */
+	fd = xns_open_ns(0);
+	ASSERT_GE(fd, 0);
+	expect_busy(_metadata, "the initial xns is open");
+	close(fd);
+	expect_unloads(_metadata, "closing the initial xns");
+	reload(_metadata);
+
+	/* A file of a namespace whose members have all exited. */
+	ASSERT_EQ(0, xns_holder_start(&self->kid, &one, &rep));
+	fd = xns_open_ns(self->kid.pid);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, xns_child_stop(&self->kid));
+	expect_busy(_metadata, "an xns without members is open");
+
+	/* A file made by NS_GET_PARENT, alone. */
+	pfd = ioctl(fd, NS_GET_PARENT);
+	ASSERT_GE(pfd, 0) {
+		TH_LOG("NS_GET_PARENT: %m");
+	}
+	close(fd);
+	expect_busy(_metadata, "an NS_GET_PARENT file is open");
+	close(pfd);
+	expect_unloads(_metadata, "closing all xns files");
+	reload(_metadata);
+}
+
+TEST_F(module, busy_while_bind_mounted)
+{
+	struct xns_holder_args one = { .depth = 1 };
+	struct xns_holder_report rep;
+	char src[64];
+	int fd;
+
+	snprintf(self->bind_target, sizeof(self->bind_target),
+		 "/tmp/xns-bind-XXXXXX");
+	fd = mkstemp(self->bind_target);
+	ASSERT_GE(fd, 0) {
+		self->bind_target[0] = '\0';
+		TH_LOG("mkstemp in /tmp: %m");
+	}
+	close(fd);
+
+	/* The initial namespace, bind-mounted and not open. */
+	ASSERT_EQ(0, mount(XNS_SELF_LINK, self->bind_target, NULL, MS_BIND,
+			   NULL)) {
+		TH_LOG("mount --bind %s %s: %m", XNS_SELF_LINK,
+		       self->bind_target);
+	}
+	self->mounted = true;
+	expect_busy(_metadata, "the initial xns is bind-mounted");
+	ASSERT_EQ(0, umount2(self->bind_target, 0));
+	self->mounted = false;
+	expect_unloads(_metadata, "the umount");
+	reload(_metadata);
+
+	/* A namespace without members, bind-mounted. */
+	ASSERT_EQ(0, xns_holder_start(&self->kid, &one, &rep));
+	xns_pid_path(self->kid.pid, src, sizeof(src));
+	ASSERT_EQ(0, mount(src, self->bind_target, NULL, MS_BIND, NULL)) {
+		TH_LOG("mount --bind %s %s: %m", src, self->bind_target);
+	}
+	self->mounted = true;
+	ASSERT_EQ(0, xns_child_stop(&self->kid));
+	expect_busy(_metadata, "an xns without members is bind-mounted");
+	ASSERT_EQ(0, umount2(self->bind_target, 0));
+	self->mounted = false;
+	expect_unloads(_metadata, "the umount");
+	reload(_metadata);
+}
+
+TEST_F(module, busy_while_dev_open)
+{
+	int devfd;
+
+	devfd = xns_open_dev();
+	ASSERT_GE(devfd, 0);
+	expect_busy(_metadata, XNS_DEV " is open");
+	close(devfd);
+	expect_unloads(_metadata, "closing " XNS_DEV);
+	reload(_metadata);
+}
+
+static int gone_child(__always_unused struct xns_child *c,
+		      __always_unused void *arg)
+{
+	char link[64];
+	int ret;
+
+	ret = xns_readlink(XNS_SELF_LINK, link, sizeof(link));
+	xns_child_check(ret == -ENOENT,
+			"fresh process: readlink %s: %s, want ENOENT",
+			XNS_SELF_LINK, ret ? strerror(-ret) : link);
+	xns_child_check(access(XNS_SELF_LINK, F_OK) && errno == ENOENT,
+			"fresh process: %s exists", XNS_SELF_LINK);
+	return 0;
+}
+
+static bool ns_dir_lists_xns(void)
+{
+	struct dirent *de;
+	bool found = false;
+	DIR *dir;
+
+	dir = opendir("/proc/self/ns");
+	if (!dir)
+		return false;
+	while ((de = readdir(dir)))
+		found |= !strcmp(de->d_name, "xns");
+	closedir(dir);
+	return found;
+}
+
+TEST_F(module, unload_removes_proc_entry)
+{
+	struct stat st;
+	char link[64];
+	int ret, fd;
+
+	/* Look the entry up first, so that its dentry is cached. */
+	ASSERT_EQ(0, xns_readlink(XNS_SELF_LINK, link, sizeof(link)));
+	ASSERT_TRUE(ns_dir_lists_xns());
+	expect_unloads(_metadata, "nothing was pinned");
+
+	ret = xns_readlink(XNS_SELF_LINK, link, sizeof(link));
+	EXPECT_EQ(-ENOENT, ret) {
+		TH_LOG("readlink %s after unloading: %s", XNS_SELF_LINK,
+		       ret ? strerror(-ret) : link);
+	}
+	EXPECT_EQ(-1, stat(XNS_SELF_LINK, &st));
+	EXPECT_EQ(ENOENT, errno);
+	fd = open(XNS_SELF_LINK, O_RDONLY | O_CLOEXEC);
+	EXPECT_EQ(-1, fd) {
+		close(fd);
+	}
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_FALSE(ns_dir_lists_xns()) {
+		TH_LOG("/proc/self/ns lists xns after unloading");
+	}
+	ret = xns_run_child(gone_child, NULL);
+	EXPECT_EQ(0, ret);
+	reload(_metadata);
+}
+
+struct fresh_report {
+	__s32 err;
+	__u32 link_inum;
+	struct xns_info info;
+	__u32 nr_keys;
+	__s32 get_survivor;
+};
+
+static int fresh_child(struct xns_child *c, __always_unused void *arg)
+{
+	struct fresh_report rep = {};
+	int devfd;
+
+	rep.err = xns_self_inum(&rep.link_inum);
+	devfd = xns_open_dev();
+	if (!rep.err)
+		rep.err = devfd < 0 ? devfd : xns_get_info(devfd, &rep.info);
+	if (!rep.err)
+		rep.err = xns_label_count(devfd, &rep.nr_keys);
+	if (!rep.err)
+		rep.get_survivor = xns_label_get(devfd, "survivor", NULL, 0);
+	if (devfd >= 0)
+		close(devfd);
+	return xns_send(c->rep, &rep, sizeof(rep)) ? 1 : 0;
+}
+
+static void get_fresh_report(struct __test_metadata *_metadata,
+			     struct xns_child *kid, struct fresh_report *rep)
+{
+	ASSERT_EQ(0, xns_child_start(kid, fresh_child, NULL));
+	ASSERT_EQ(0, xns_child_recv(kid, rep, sizeof(*rep)));
+	EXPECT_EQ(0, xns_child_reap(kid));
+	ASSERT_EQ(0, rep->err) {
+		TH_LOG("fresh process: %s", strerror(-rep->err));
+	}
+}
+
+TEST_F(module, reload_starts_fresh)
+{
+	struct xns_holder_args one = {
+		.depth = 1, .key = "child", .value = "c",
+	};
+	struct xns_holder_report rep;
+	struct fresh_report before, after;
+	int devfd, ret;
+
+	/* Leave traces: a label in the initial namespace, a dead child ns. */
+	devfd = xns_open_dev();
+	ASSERT_GE(devfd, 0);
+	ret = xns_label_set(devfd, "survivor", "1");
+	ASSERT_EQ(0, ret) {
+		TH_LOG("LABEL_SET in the initial xns: %s", strerror(-ret));
+	}
+	self->label_set = true;
+	close(devfd);
+	ASSERT_EQ(0, xns_holder_start(&self->kid, &one, &rep));
+	ASSERT_EQ(0, xns_child_stop(&self->kid));
+	get_fresh_report(_metadata, &self->kid, &before);
+	ASSERT_EQ(0, before.get_survivor);
+
+	expect_unloads(_metadata, "leaving a label");
+	self->label_set = false;
+	reload(_metadata);
+
+	get_fresh_report(_metadata, &self->kid, &after);
+	EXPECT_EQ(after.info.inum, after.link_inum);
+	EXPECT_EQ(0U, after.info.depth);
+	EXPECT_EQ(1U, after.info.nr_live);
+	EXPECT_EQ(0U, after.info.nr_labels);
+	EXPECT_EQ(0U, after.nr_keys);
+	EXPECT_EQ(-ENOENT, after.get_survivor) {
+		TH_LOG("a label survived unloading the module");
+	}
+	EXPECT_NE(before.info.ns_id, after.info.ns_id) {
+		TH_LOG("the new initial xns reuses namespace id %llu",
+		       (unsigned long long)after.info.ns_id);
+	}
+	/* proc_inum_ida may hand out the same number again; only report. */
+	if (before.info.inum == after.info.inum)
+		TH_LOG("note: the new initial xns got inode number %u again",
+		       after.info.inum);
+
+	/* And it works. */
+	ASSERT_EQ(0, xns_holder_start(&self->kid, &one, &rep));
+	EXPECT_NE(after.info.inum, rep.inum);
+	EXPECT_EQ(0, xns_child_stop(&self->kid));
+}
+
+TEST_F(module, proc_entry_works_after_reload)
+{
+	struct xns_info info;
+	__u32 inum = 0;
+	char link[64];
+	int devfd, ret;
+
+	/* Cache the /proc/self/ns/xns dentry of this process. */
+	ASSERT_EQ(0, xns_readlink(XNS_SELF_LINK, link, sizeof(link)));
+	expect_unloads(_metadata, "nothing was pinned");
+	reload(_metadata);
+
+	devfd = xns_open_dev();
+	ASSERT_GE(devfd, 0);
+	ASSERT_EQ(0, xns_get_info(devfd, &info));
+	close(devfd);
+	ret = xns_self_inum(&inum);
+	EXPECT_EQ(0, ret) {
+		TH_LOG("readlink %s in a process that used it before the reload: %s",
+		       XNS_SELF_LINK, strerror(-ret));
+		TH_LOG("(a cached /proc entry still pointing at the old module?)");
+	}
+	EXPECT_EQ(info.inum, inum);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,1118 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xns namespaces: identity in /proc/<pid>/ns/xns and nsfs, creation with
+ * XNS_IOC_UNSHARE, inheritance, setns(), the nsfs ioctls, lifetime (pins
+ * by open files and bind mounts) and the depth and per-user limits.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <linux/nsfs.h>
+#include <linux/xns.h>
+
+#include "xns_util.h"
+#include "kselftest_harness.h"
+
+#define NR_KIDS		8
+
+FIXTURE(xns)
+{
+	int devfd;
+	struct xns_info info;
+	struct xns_child kids[NR_KIDS];
+	char bind_target[64];
+	bool mounted;
+	bool param_saved;
+	char param_old[32];
+};
+
+FIXTURE_SETUP(xns)
+{
+	int ret, i;
+
+	self->devfd = -1;
+	self->bind_target[0] = '\0';
+	self->mounted = false;
+	self->param_saved = false;
+	for (i = 0; i < NR_KIDS; i++)
+		xns_child_init(&self->kids[i]);
+
+	ret = xns_load();
+	if (ret == -ENOENT)
+		SKIP(return, "xns is not loaded and %s does not exist (set XNS_MODULE)",
+		     xns_module_path());
+	ASSERT_EQ(0, ret) {
+		TH_LOG("loading %s failed: %s", xns_module_path(), strerror(-ret));
+	}
+	self->devfd = xns_open_dev();
+	ASSERT_GE(self->devfd, 0) {
+		TH_LOG("open %s: %s", XNS_DEV, strerror(-self->devfd));
+	}
+	ret = xns_get_info(self->devfd, &self->info);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("XNS_IOC_GET_INFO: %s", strerror(-ret));
+	}
+}
+
+FIXTURE_TEARDOWN(xns)
+{
+	int i;
+
+	for (i = 0; i < NR_KIDS; i++)
+		xns_child_kill(&self->kids[i]);
+	if (self->mounted)
+		umount2(self->bind_target, MNT_DETACH);
+	if (self->bind_target[0])
+		unlink(self->bind_target);
+	if (self->param_saved &&
+	    xns_write_file(XNS_PARAM_MAX_NS, self->param_old))
+		TH_LOG("could not restore %s to %s", XNS_PARAM_MAX_NS,
+		       self->param_old);
+	if (self->devfd >= 0)
+		close(self->devfd);
+}
+
+/*
+ * nr_live of an idle system: only the initial namespace, once namespaces
+ * of earlier tests have been freed.  Returns the value to compare with.
+ */
+static __u32 settled_nr_live(struct __test_metadata *_metadata, int devfd)
+{
+	__u32 nr = 0;
+	int ret;
+
+	ret = xns_wait_nr_live(devfd, 1, XNS_SETTLE_MS, &nr);
+	if (ret == -ETIMEDOUT) {
+		TH_LOG("note: %u xns namespaces alive before the test", nr);
+		return nr;
+	}
+	ASSERT_EQ(0, ret);
+	return nr;
+}
+
+static __u32 self_inum(struct __test_metadata *_metadata)
+{
+	__u32 inum = 0;
+	int ret;
+
+	ret = xns_self_inum(&inum);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("readlink %s: %s", XNS_SELF_LINK, strerror(-ret));
+	}
+	return inum;
+}
+
+static __u32 info_inum(struct __test_metadata *_metadata, int devfd)
+{
+	struct xns_info info;
+	int ret;
+
+	ret = xns_get_info(devfd, &info);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("XNS_IOC_GET_INFO: %s", strerror(-ret));
+	}
+	return info.inum;
+}
+
+static __u32 fd_inum(struct __test_metadata *_metadata, int fd)
+{
+	__u32 inum = 0;
+
+	ASSERT_EQ(0, xns_fd_inum(fd, &inum));
+	return inum;
+}
+
+TEST_F(xns, readlink_matches_stat)
+{
+	struct stat st, st_uts, st_fd;
+	__u32 inum = 0;
+	char link[64];
+	int ret, fd;
+
+	ret = xns_readlink(XNS_SELF_LINK, link, sizeof(link));
+	ASSERT_EQ(0, ret) {
+		TH_LOG("readlink %s: %s", XNS_SELF_LINK, strerror(-ret));
+	}
+	ret = xns_parse_link(link, &inum);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("%s points to \"%s\", not \"xns:[N]\"", XNS_SELF_LINK, link);
+	}
+
+	ASSERT_EQ(0, stat(XNS_SELF_LINK, &st));
+	ASSERT_EQ(0, stat("/proc/self/ns/uts", &st_uts));
+	EXPECT_EQ(inum, st.st_ino) {
+		TH_LOG("readlink says %s, stat says inode %lu", link,
+		       (unsigned long)st.st_ino);
+	}
+	EXPECT_EQ(st_uts.st_dev, st.st_dev) {
+		TH_LOG("xns nsfs file is not on the nsfs superblock");
+	}
+
+	fd = open(XNS_SELF_LINK, O_RDONLY | O_CLOEXEC);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, fstat(fd, &st_fd));
+	EXPECT_EQ(st.st_ino, st_fd.st_ino);
+	EXPECT_EQ(st.st_dev, st_fd.st_dev);
+	close(fd);
+
+	EXPECT_EQ(inum, info_inum(_metadata, self->devfd)) {
+		TH_LOG("XNS_IOC_GET_INFO disagrees with %s", link);
+	}
+}
+
+TEST_F(xns, inum_unique_among_ns_entries)
+{
+	struct dirent *de;
+	struct stat st_xns, st;
+	char path[300];
+	int nr_xns = 0, nr_other = 0;
+	DIR *dir;
+
+	ASSERT_EQ(0, stat(XNS_SELF_LINK, &st_xns));
+	dir = opendir("/proc/self/ns");
+	ASSERT_NE(NULL, dir);
+	while ((de = readdir(dir))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (!strcmp(de->d_name, "xns")) {
+			nr_xns++;
+			continue;
+		}
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", de->d_name);
+		if (stat(path, &st)) {
+			TH_LOG("note: cannot stat %s: %m", path);
+			continue;
+		}
+		nr_other++;
+		EXPECT_FALSE(st.st_ino == st_xns.st_ino && st.st_dev == st_xns.st_dev) {
+			TH_LOG("%s has the same inode %lu as xns", path,
+			       (unsigned long)st.st_ino);
+		}
+	}
+	closedir(dir);
+	EXPECT_EQ(1, nr_xns) {
+		TH_LOG("readdir of /proc/self/ns lists xns %d times", nr_xns);
+	}
+	EXPECT_GT(nr_other, 0);
+}
+
+TEST_F(xns, unshare_gives_new_namespace)
+{
+	struct xns_info before, after, again;
+	__u32 inum0, inum1, inum2, nr;
+	__u64 id0 = 0, id1 = 0;
+	int ret, fd0, fd1;
+
+	nr = settled_nr_live(_metadata, self->devfd);
+	inum0 = self_inum(_metadata);
+	ASSERT_EQ(0, xns_get_info(self->devfd, &before));
+	EXPECT_EQ(inum0, before.inum);
+
+	fd0 = xns_open_ns(0);
+	ASSERT_GE(fd0, 0);
+	ASSERT_EQ(0, ioctl(fd0, NS_GET_ID, &id0));
+	EXPECT_EQ(before.ns_id, id0) {
+		TH_LOG("XNS_IOC_GET_INFO ns_id differs from NS_GET_ID");
+	}
+
+	ret = xns_unshare(self->devfd);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("XNS_IOC_UNSHARE: %s", strerror(-ret));
+	}
+	inum1 = self_inum(_metadata);
+	EXPECT_NE(inum0, inum1) {
+		TH_LOG("XNS_IOC_UNSHARE kept namespace %u", inum0);
+	}
+	ASSERT_EQ(0, xns_get_info(self->devfd, &after));
+	EXPECT_EQ(inum1, after.inum);
+	EXPECT_EQ(before.depth + 1, after.depth);
+	EXPECT_EQ(0U, after.nr_labels);
+	EXPECT_EQ(nr + 1, after.nr_live);
+	EXPECT_NE(before.ns_id, after.ns_id);
+
+	fd1 = xns_open_ns(0);
+	ASSERT_GE(fd1, 0);
+	EXPECT_EQ(inum1, fd_inum(_metadata, fd1));
+	ASSERT_EQ(0, ioctl(fd1, NS_GET_ID, &id1));
+	EXPECT_EQ(after.ns_id, id1);
+	/* The old file still refers to the old namespace. */
+	EXPECT_EQ(inum0, fd_inum(_metadata, fd0));
+
+	/* A child namespace keeps its parent alive. */
+	ASSERT_EQ(0, xns_unshare(self->devfd));
+	inum2 = self_inum(_metadata);
+	EXPECT_NE(inum0, inum2);
+	EXPECT_NE(inum1, inum2);
+	ASSERT_EQ(0, xns_get_info(self->devfd, &again));
+	EXPECT_EQ(inum2, again.inum);
+	EXPECT_EQ(before.depth + 2, again.depth);
+	EXPECT_EQ(nr + 2, again.nr_live);
+
+	close(fd0);
+	close(fd1);
+}
+
+TEST_F(xns, nstype)
+{
+	int fd, ret;
+
+	fd = xns_open_ns(0);
+	ASSERT_GE(fd, 0);
+	ret = ioctl(fd, NS_GET_NSTYPE);
+	EXPECT_EQ(XNS_NS_TYPE, ret) {
+		TH_LOG("NS_GET_NSTYPE on the initial xns: %d (%m)", ret);
+	}
+	close(fd);
+
+	ASSERT_EQ(0, xns_unshare(self->devfd));
+	fd = xns_open_ns(0);
+	ASSERT_GE(fd, 0);
+	ret = ioctl(fd, NS_GET_NSTYPE);
+	EXPECT_EQ(XNS_NS_TYPE, ret) {
+		TH_LOG("NS_GET_NSTYPE on a new xns: %d (%m)", ret);
+	}
+	close(fd);
+}
+
+static void check_userns(struct __test_metadata *_metadata, int fd)
+{
+	struct stat st_user, st;
+	int ufd, ret;
+
+	ASSERT_EQ(0, stat("/proc/self/ns/user", &st_user));
+	ufd = ioctl(fd, NS_GET_USERNS);
+	ASSERT_GE(ufd, 0) {
+		TH_LOG("NS_GET_USERNS: %m");
+	}
+	ASSERT_EQ(0, fstat(ufd, &st));
+	EXPECT_EQ(st_user.st_ino, st.st_ino) {
+		TH_LOG("owner %lu is not our user namespace %lu",
+		       (unsigned long)st.st_ino, (unsigned long)st_user.st_ino);
+	}
+	EXPECT_EQ(st_user.st_dev, st.st_dev);
+	ret = ioctl(ufd, NS_GET_NSTYPE);
+	EXPECT_EQ(CLONE_NEWUSER, ret);
+	close(ufd);
+}
+
+TEST_F(xns, get_userns)
+{
+	int fd;
+
+	fd = xns_open_ns(0);
+	ASSERT_GE(fd, 0);
+	check_userns(_metadata, fd);
+	close(fd);
+
+	ASSERT_EQ(0, xns_unshare(self->devfd));
+	fd = xns_open_ns(0);
+	ASSERT_GE(fd, 0);
+	check_userns(_metadata, fd);
+	close(fd);
+}
+
+TEST_F(xns, owner_uid_einval)
+{
+	uid_t uid = 4242;
+	int fd, ufd, ret;
+
+	fd = xns_open_ns(0);
+	ASSERT_GE(fd, 0);
+	ret = ioctl(fd, NS_GET_OWNER_UID, &uid);
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(EINVAL, errno) {
+		TH_LOG("NS_GET_OWNER_UID on xns: %m, want EINVAL");
+	}
+	EXPECT_EQ((uid_t)4242, uid);
+
+	/* The same call works on the owning user namespace. */
+	ufd = ioctl(fd, NS_GET_USERNS);
+	ASSERT_GE(ufd, 0);
+	EXPECT_EQ(0, ioctl(ufd, NS_GET_OWNER_UID, &uid));
+	EXPECT_EQ((uid_t)0, uid);
+	close(ufd);
+	close(fd);
+}
+
+TEST_F(xns, get_parent)
+{
+	struct xns_holder_args one = { .depth = 1 }, two = { .depth = 2 };
+	struct xns_holder_report rep;
+	__u32 init_inum, mid_inum;
+	int fd, pfd, ppfd, ret;
+
+	if (self->info.depth != 0)
+		SKIP(return, "not started in the initial xns (depth %u)",
+		     self->info.depth);
+	init_inum = self->info.inum;
+
+	ret = xns_holder_start(&self->kids[0], &one, &rep);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("child unshare: %s", strerror(-ret));
+	}
+	fd = xns_open_ns(self->kids[0].pid);
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(rep.inum, fd_inum(_metadata, fd));
+	pfd = ioctl(fd, NS_GET_PARENT);
+	ASSERT_GE(pfd, 0) {
+		TH_LOG("NS_GET_PARENT of a child namespace: %m");
+	}
+	EXPECT_EQ(init_inum, fd_inum(_metadata, pfd));
+	EXPECT_EQ(XNS_NS_TYPE, ioctl(pfd, NS_GET_NSTYPE));
+
+	/* The initial namespace has no parent. */
+	ret = ioctl(pfd, NS_GET_PARENT);
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(EPERM, errno) {
+		TH_LOG("NS_GET_PARENT of the initial xns: %m, want EPERM");
+	}
+	close(pfd);
+	close(fd);
+
+	/* Two levels: the parent of the parent is the initial namespace. */
+	ret = xns_holder_start(&self->kids[1], &two, &rep);
+	ASSERT_EQ(0, ret);
+	fd = xns_open_ns(self->kids[1].pid);
+	ASSERT_GE(fd, 0);
+	pfd = ioctl(fd, NS_GET_PARENT);
+	ASSERT_GE(pfd, 0);
+	mid_inum = fd_inum(_metadata, pfd);
+	EXPECT_NE(rep.inum, mid_inum);
+	EXPECT_NE(init_inum, mid_inum);
+	ppfd = ioctl(pfd, NS_GET_PARENT);
+	ASSERT_GE(ppfd, 0);
+	EXPECT_EQ(init_inum, fd_inum(_metadata, ppfd));
+	close(ppfd);
+	close(pfd);
+	close(fd);
+
+	EXPECT_EQ(0, xns_child_stop(&self->kids[0]));
+	EXPECT_EQ(0, xns_child_stop(&self->kids[1]));
+}
+
+TEST_F(xns, get_parent_out_of_scope)
+{
+	struct xns_holder_args one = { .depth = 1 }, two = { .depth = 2 };
+	struct xns_holder_report rep;
+	__u32 mine;
+	int fd_other, fd_mine, fd_below, pfd, ret;
+
+	/* A namespace two levels below ours, in another branch. */
+	ret = xns_holder_start(&self->kids[0], &two, &rep);
+	ASSERT_EQ(0, ret);
+	fd_other = xns_open_ns(self->kids[0].pid);
+	ASSERT_GE(fd_other, 0);
+	pfd = ioctl(fd_other, NS_GET_PARENT);
+	ASSERT_GE(pfd, 0) {
+		TH_LOG("NS_GET_PARENT below the caller's namespace: %m");
+	}
+	close(pfd);
+
+	ASSERT_EQ(0, xns_unshare(self->devfd));
+	mine = self_inum(_metadata);
+
+	/* Its parent is now outside our subtree. */
+	pfd = ioctl(fd_other, NS_GET_PARENT);
+	EXPECT_EQ(-1, pfd);
+	EXPECT_EQ(EPERM, errno) {
+		TH_LOG("NS_GET_PARENT into another branch: %m, want EPERM");
+	}
+
+	/* So is the parent of our own namespace. */
+	fd_mine = xns_open_ns(0);
+	ASSERT_GE(fd_mine, 0);
+	pfd = ioctl(fd_mine, NS_GET_PARENT);
+	EXPECT_EQ(-1, pfd);
+	EXPECT_EQ(EPERM, errno) {
+		TH_LOG("NS_GET_PARENT above the caller's namespace: %m, want EPERM");
+	}
+
+	/* The parent of a child of ours is our namespace. */
+	ret = xns_holder_start(&self->kids[1], &one, &rep);
+	ASSERT_EQ(0, ret);
+	fd_below = xns_open_ns(self->kids[1].pid);
+	ASSERT_GE(fd_below, 0);
+	pfd = ioctl(fd_below, NS_GET_PARENT);
+	ASSERT_GE(pfd, 0) {
+		TH_LOG("NS_GET_PARENT of a child of the caller's namespace: %m");
+	}
+	EXPECT_EQ(mine, fd_inum(_metadata, pfd));
+	close(pfd);
+
+	close(fd_below);
+	close(fd_mine);
+	close(fd_other);
+	EXPECT_EQ(0, xns_child_stop(&self->kids[0]));
+	EXPECT_EQ(0, xns_child_stop(&self->kids[1]));
+}
+
+struct inherit_report {
+	__s32 err;
+	__u32 at_fork;
+	__u32 after_unshare;
+};
+
+static int inherit_child(struct xns_child *c, __always_unused void *arg)
+{
+	struct inherit_report rep = {};
+	int devfd;
+
+	rep.err = xns_self_inum(&rep.at_fork);
+	devfd = xns_open_dev();
+	if (!rep.err)
+		rep.err = devfd < 0 ? devfd : xns_unshare(devfd);
+	if (!rep.err)
+		rep.err = xns_self_inum(&rep.after_unshare);
+	if (devfd >= 0)
+		close(devfd);
+	if (xns_send(c->rep, &rep, sizeof(rep)) || rep.err)
+		return 1;
+	xns_child_hold(c);
+	return 0;
+}
+
+TEST_F(xns, fork_inherits)
+{
+	struct inherit_report rep;
+	__u32 mine, theirs;
+	int ret;
+
+	mine = self_inum(_metadata);
+	ASSERT_EQ(0, xns_child_start(&self->kids[0], inherit_child, NULL));
+	ret = xns_child_recv(&self->kids[0], &rep, sizeof(rep));
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, rep.err) {
+		TH_LOG("child: %s", strerror(-rep.err));
+	}
+	EXPECT_EQ(mine, rep.at_fork) {
+		TH_LOG("a forked child is in xns %u, its parent in %u",
+		       rep.at_fork, mine);
+	}
+	EXPECT_NE(mine, rep.after_unshare);
+	/* The child's unshare did not move its parent. */
+	EXPECT_EQ(mine, self_inum(_metadata));
+	ASSERT_EQ(0, xns_pid_inum(self->kids[0].pid, &theirs));
+	EXPECT_EQ(rep.after_unshare, theirs);
+	EXPECT_EQ(0, xns_child_stop(&self->kids[0]));
+}
+
+static int setns_child(struct xns_child *c, void *arg)
+{
+	struct xns_holder_report rep = {};
+	int fd = *(int *)arg;
+
+	rep.err = xns_setns(fd, 0);
+	if (!rep.err)
+		rep.err = xns_self_inum(&rep.inum);
+	if (xns_send(c->rep, &rep, sizeof(rep)) || rep.err)
+		return 1;
+	xns_child_hold(c);
+	return 0;
+}
+
+TEST_F(xns, shared_iff_same_namespace)
+{
+	struct xns_holder_args zero = { .depth = 0 }, one = { .depth = 1 };
+	struct xns_holder_report a, b, c, d, e;
+	__u32 mine, ia, ib, ic, id, ie;
+	int fd, ret, i;
+
+	mine = self_inum(_metadata);
+	ASSERT_EQ(0, xns_holder_start(&self->kids[0], &zero, &a));
+	ASSERT_EQ(0, xns_holder_start(&self->kids[1], &zero, &b));
+	ASSERT_EQ(0, xns_holder_start(&self->kids[2], &one, &c));
+	ASSERT_EQ(0, xns_holder_start(&self->kids[3], &one, &d));
+	ASSERT_EQ(0, xns_pid_inum(self->kids[0].pid, &ia));
+	ASSERT_EQ(0, xns_pid_inum(self->kids[1].pid, &ib));
+	ASSERT_EQ(0, xns_pid_inum(self->kids[2].pid, &ic));
+	ASSERT_EQ(0, xns_pid_inum(self->kids[3].pid, &id));
+	EXPECT_EQ(a.inum, ia);
+	EXPECT_EQ(c.inum, ic);
+
+	/* Same namespace, same inode number. */
+	EXPECT_EQ(mine, ia);
+	EXPECT_EQ(mine, ib);
+	/* Each unshare made its own namespace. */
+	EXPECT_NE(mine, ic);
+	EXPECT_NE(mine, id);
+	EXPECT_NE(ic, id) {
+		TH_LOG("two separate unshares gave the same namespace %u", ic);
+	}
+
+	/* Joining one makes them share it again. */
+	fd = xns_open_ns(self->kids[2].pid);
+	ASSERT_GE(fd, 0);
+	ret = xns_child_start(&self->kids[4], setns_child, &fd);
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, xns_child_recv(&self->kids[4], &e, sizeof(e)));
+	ASSERT_EQ(0, e.err) {
+		TH_LOG("child setns: %s", strerror(-e.err));
+	}
+	ASSERT_EQ(0, xns_pid_inum(self->kids[4].pid, &ie));
+	EXPECT_EQ(ic, ie);
+	EXPECT_EQ(ic, e.inum);
+	close(fd);
+
+	for (i = 0; i < 5; i++) {
+		EXPECT_EQ(0, xns_child_stop(&self->kids[i])) {
+			TH_LOG("child %d failed", i);
+		}
+	}
+}
+
+TEST_F(xns, setns_enters_and_returns)
+{
+	__u32 orig, other;
+	int fd_orig, fd_other, ret;
+
+	orig = self_inum(_metadata);
+	fd_orig = xns_open_ns(0);
+	ASSERT_GE(fd_orig, 0);
+	ASSERT_EQ(0, xns_unshare(self->devfd));
+	other = self_inum(_metadata);
+	ASSERT_NE(orig, other);
+	fd_other = xns_open_ns(0);
+	ASSERT_GE(fd_other, 0);
+
+	ret = xns_setns(fd_orig, 0);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("setns(xns fd, 0): %s", strerror(-ret));
+	}
+	EXPECT_EQ(orig, self_inum(_metadata));
+	EXPECT_EQ(orig, info_inum(_metadata, self->devfd));
+
+	ret = xns_setns(fd_other, XNS_NS_TYPE);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("setns(xns fd, XNS_NS_TYPE): %s", strerror(-ret));
+	}
+	EXPECT_EQ(other, self_inum(_metadata));
+	EXPECT_EQ(other, info_inum(_metadata, self->devfd));
+
+	ret = xns_setns(fd_orig, XNS_NS_TYPE);
+	ASSERT_EQ(0, ret);
+	EXPECT_EQ(orig, self_inum(_metadata));
+	EXPECT_EQ(orig, info_inum(_metadata, self->devfd));
+
+	close(fd_other);
+	close(fd_orig);
+}
+
+TEST_F(xns, setns_wrong_flags_einval)
+{
+	static const struct {
+		int flags;
+		const char *name;
+	} bad[] = {
+		{ CLONE_NEWUTS, "CLONE_NEWUTS" },
+		{ CLONE_NEWNET, "CLONE_NEWNET" },
+		{ CLONE_NEWNS, "CLONE_NEWNS" },
+		{ CLONE_NEWIPC, "CLONE_NEWIPC" },
+		{ CLONE_NEWUSER, "CLONE_NEWUSER" },
+		{ CLONE_NEWPID, "CLONE_NEWPID" },
+		{ CLONE_NEWCGROUP, "CLONE_NEWCGROUP" },
+		{ 0x80, "CLONE_NEWTIME" },
+		{ XNS_NS_TYPE | CLONE_NEWUTS, "XNS_NS_TYPE | CLONE_NEWUTS" },
+		{ -1, "-1" },
+		{ XNS_NS_TYPE >> 1, "XNS_NS_TYPE >> 1" },
+	};
+	char uts_before[64], uts_after[64];
+	__u32 orig;
+	int fd_orig, fd_other, fd_uts, ret;
+	unsigned int i;
+
+	orig = self_inum(_metadata);
+	fd_orig = xns_open_ns(0);
+	ASSERT_GE(fd_orig, 0);
+	ASSERT_EQ(0, xns_unshare(self->devfd));
+	fd_other = xns_open_ns(0);
+	ASSERT_GE(fd_other, 0);
+	ASSERT_EQ(0, xns_setns(fd_orig, 0));
+	ASSERT_EQ(orig, self_inum(_metadata));
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		ret = xns_setns(fd_other, bad[i].flags);
+		EXPECT_EQ(-EINVAL, ret) {
+			TH_LOG("setns(xns fd, %s): %s, want EINVAL", bad[i].name,
+			       strerror(-ret));
+		}
+		EXPECT_EQ(orig, self_inum(_metadata)) {
+			TH_LOG("setns(xns fd, %s) changed the namespace",
+			       bad[i].name);
+		}
+		EXPECT_EQ(orig, info_inum(_metadata, self->devfd));
+	}
+
+	/* Nor is XNS_NS_TYPE accepted for another type. */
+	ASSERT_EQ(0, xns_readlink("/proc/self/ns/uts", uts_before,
+				  sizeof(uts_before)));
+	fd_uts = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
+	ASSERT_GE(fd_uts, 0);
+	ret = xns_setns(fd_uts, XNS_NS_TYPE);
+	EXPECT_EQ(-EINVAL, ret) {
+		TH_LOG("setns(uts fd, XNS_NS_TYPE): %s, want EINVAL",
+		       strerror(-ret));
+	}
+	ASSERT_EQ(0, xns_readlink("/proc/self/ns/uts", uts_after,
+				  sizeof(uts_after)));
+	EXPECT_STREQ(uts_before, uts_after);
+	EXPECT_EQ(orig, self_inum(_metadata));
+
+	close(fd_uts);
+	close(fd_other);
+	close(fd_orig);
+}
+
+TEST_F(xns, setns_non_ns_fd_einval)
+{
+	const int flags[] = { 0, XNS_NS_TYPE };
+	int fds[4], ret;
+	unsigned int i, j;
+	__u32 inum;
+
+	inum = self_inum(_metadata);
+
+	fds[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	fds[1] = self->devfd;
+	fds[2] = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	fds[3] = open("/proc/self/ns", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (i = 0; i < ARRAY_SIZE(fds); i++) {
+		ASSERT_GE(fds[i], 0);
+		for (j = 0; j < ARRAY_SIZE(flags); j++) {
+			ret = xns_setns(fds[i], flags[j]);
+			EXPECT_EQ(-EINVAL, ret) {
+				TH_LOG("setns(non-ns fd #%u, %#x): %s, want EINVAL",
+				       i, flags[j], strerror(-ret));
+			}
+			EXPECT_EQ(inum, self_inum(_metadata));
+		}
+	}
+	close(fds[0]);
+	close(fds[2]);
+	close(fds[3]);
+}
+
+/*
+ * Enter the namespace behind @fd, check it is @inum and has the label
+ * @key = @value, and go back to @home.
+ */
+static void check_pinned(struct __test_metadata *_metadata, int devfd,
+			 int fd, int home, __u32 inum, const char *key,
+			 const char *value)
+{
+	char buf[XNS_LABEL_VALUE_MAX];
+	struct xns_info info;
+	int ret;
+
+	EXPECT_EQ(inum, fd_inum(_metadata, fd));
+	ret = xns_setns(fd, 0);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("setns into the pinned namespace: %s", strerror(-ret));
+	}
+	EXPECT_EQ(inum, self_inum(_metadata));
+	ASSERT_EQ(0, xns_get_info(devfd, &info));
+	EXPECT_EQ(inum, info.inum);
+	EXPECT_EQ(1U, info.nr_labels);
+	buf[0] = '\0';
+	ret = xns_label_get(devfd, key, buf, sizeof(buf));
+	EXPECT_EQ(0, ret) {
+		TH_LOG("label %s of the pinned namespace: %s", key,
+		       strerror(-ret));
+	}
+	EXPECT_STREQ(value, buf);
+	ASSERT_EQ(0, xns_setns(home, 0));
+}
+
+TEST_F(xns, pin_by_fd)
+{
+	struct xns_holder_args args = {
+		.depth = 1, .key = "pinned", .value = "by-fd",
+	};
+	struct xns_holder_report rep;
+	__u32 base, nr = 0;
+	int fd, home, ret;
+
+	base = settled_nr_live(_metadata, self->devfd);
+	home = xns_open_ns(0);
+	ASSERT_GE(home, 0);
+	ret = xns_holder_start(&self->kids[0], &args, &rep);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("child: %s", strerror(-ret));
+	}
+	fd = xns_open_ns(self->kids[0].pid);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr));
+	EXPECT_EQ(base + 1, nr);
+
+	/* The last member exits; the open file keeps the namespace. */
+	ASSERT_EQ(0, xns_child_stop(&self->kids[0]));
+	xns_msleep(100);
+	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr));
+	EXPECT_EQ(base + 1, nr) {
+		TH_LOG("namespace pinned by an open file was freed");
+	}
+	check_pinned(_metadata, self->devfd, fd, home, rep.inum, "pinned",
+		     "by-fd");
+	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr));
+	EXPECT_EQ(base + 1, nr);
+
+	close(fd);
+	ret = xns_wait_nr_live(self->devfd, base, XNS_SETTLE_MS, &nr);
+	EXPECT_EQ(0, ret) {
+		TH_LOG("nr_live still %u, want %u, after closing the last pin",
+		       nr, base);
+	}
+	close(home);
+}
+
+TEST_F(xns, pin_by_bind_mount)
+{
+	struct xns_holder_args args = {
+		.depth = 1, .key = "pinned", .value = "by-mount",
+	};
+	struct xns_holder_report rep;
+	char src[64];
+	__u32 base, nr = 0, inum = 0;
+	ino_t ino = 0;
+	int fd, home, ret;
+
+	/* Keep the bind mount private to this test process. */
+	ASSERT_EQ(0, unshare(CLONE_NEWNS));
+	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	snprintf(self->bind_target, sizeof(self->bind_target),
+		 "/tmp/xns-bind-XXXXXX");
+	fd = mkstemp(self->bind_target);
+	ASSERT_GE(fd, 0) {
+		self->bind_target[0] = '\0';
+		TH_LOG("mkstemp in /tmp: %m");
+	}
+	close(fd);
+
+	base = settled_nr_live(_metadata, self->devfd);
+	home = xns_open_ns(0);
+	ASSERT_GE(home, 0);
+	ret = xns_holder_start(&self->kids[0], &args, &rep);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("child: %s", strerror(-ret));
+	}
+	xns_pid_path(self->kids[0].pid, src, sizeof(src));
+	ASSERT_EQ(0, mount(src, self->bind_target, NULL, MS_BIND, NULL)) {
+		TH_LOG("mount --bind %s %s: %m", src, self->bind_target);
+	}
+	self->mounted = true;
+	ASSERT_EQ(0, xns_path_ino(self->bind_target, &ino, NULL));
+	EXPECT_EQ(rep.inum, ino);
+
+	ASSERT_EQ(0, xns_child_stop(&self->kids[0]));
+	xns_msleep(100);
+	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr));
+	EXPECT_EQ(base + 1, nr) {
+		TH_LOG("namespace pinned by a bind mount was freed");
+	}
+
+	fd = open(self->bind_target, O_RDONLY | O_CLOEXEC);
+	ASSERT_GE(fd, 0);
+	check_pinned(_metadata, self->devfd, fd, home, rep.inum, "pinned",
+		     "by-mount");
+	close(fd);
+	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr));
+	EXPECT_EQ(base + 1, nr);
+
+	ASSERT_EQ(0, umount2(self->bind_target, 0)) {
+		TH_LOG("umount %s: %m", self->bind_target);
+	}
+	self->mounted = false;
+	ret = xns_wait_nr_live(self->devfd, base, XNS_SETTLE_MS, &nr);
+	EXPECT_EQ(0, ret) {
+		TH_LOG("nr_live still %u, want %u, after the umount", nr, base);
+	}
+	/* The target is a plain file again. */
+	fd = open(self->bind_target, O_RDONLY | O_CLOEXEC);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, xns_fd_inum(fd, &inum));
+	EXPECT_NE(rep.inum, inum);
+	close(fd);
+	close(home);
+}
+
+struct depth_report {
+	__s32 err;
+	__u32 done;
+	__u32 depth;
+};
+
+static int depth_child(struct xns_child *c, __always_unused void *arg)
+{
+	__u32 inums[XNS_MAX_DEPTH + 1];
+	struct depth_report rep = {};
+	struct xns_info info;
+	unsigned int i, j;
+	int devfd, ret;
+
+	devfd = xns_open_dev();
+	xns_child_check(devfd >= 0, "open %s: %s", XNS_DEV, strerror(-devfd));
+	ret = xns_get_info(devfd, &info);
+	xns_child_check(!ret && info.depth == 0, "not in the initial xns");
+	inums[0] = info.inum;
+	for (i = 1; i <= XNS_MAX_DEPTH; i++) {
+		ret = xns_unshare(devfd);
+		xns_child_check(!ret, "unshare to depth %u: %s", i,
+				strerror(-ret));
+		ret = xns_get_info(devfd, &info);
+		xns_child_check(!ret, "GET_INFO: %s", strerror(-ret));
+		xns_child_check(info.depth == i, "depth %u after %u unshares",
+				info.depth, i);
+		inums[i] = info.inum;
+		for (j = 0; j < i; j++)
+			xns_child_check(inums[j] != inums[i],
+					"depth %u and %u share inum %u", j, i,
+					inums[i]);
+		rep.done = i;
+	}
+
+	ret = xns_unshare(devfd);
+	xns_child_check(ret == -ENOSPC,
+			"unshare beyond XNS_MAX_DEPTH: %s, want ENOSPC",
+			ret ? strerror(-ret) : "success");
+	ret = xns_get_info(devfd, &info);
+	xns_child_check(!ret && info.depth == XNS_MAX_DEPTH &&
+			info.inum == inums[XNS_MAX_DEPTH],
+			"a failed unshare moved the caller");
+	rep.depth = info.depth;
+	close(devfd);
+	if (xns_send(c->rep, &rep, sizeof(rep)))
+		return 1;
+	xns_child_hold(c);
+	return 0;
+}
+
+TEST_F(xns, depth_limit)
+{
+	struct depth_report rep = {};
+	char buf[32];
+	__u32 base, nr = 0;
+	int ret, max = 0;
+
+	if (self->info.depth != 0)
+		SKIP(return, "not started in the initial xns");
+	if (!xns_read_file(XNS_PARAM_MAX_NS, buf, sizeof(buf)))
+		max = atoi(buf);
+	if (max > 0 && max < XNS_MAX_DEPTH)
+		SKIP(return, "max_namespaces=%d does not allow %d nested namespaces",
+		     max, XNS_MAX_DEPTH);
+
+	base = settled_nr_live(_metadata, self->devfd);
+	ASSERT_EQ(0, xns_child_start(&self->kids[0], depth_child, NULL));
+	ret = xns_child_recv(&self->kids[0], &rep, sizeof(rep));
+	ASSERT_EQ(0, ret) {
+		TH_LOG("child failed: exit status %d",
+		       xns_child_reap(&self->kids[0]));
+	}
+	EXPECT_EQ((__u32)XNS_MAX_DEPTH, rep.done);
+	EXPECT_EQ((__u32)XNS_MAX_DEPTH, rep.depth);
+	/* The whole chain is alive: each namespace pins its parent. */
+	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr));
+	EXPECT_EQ(base + XNS_MAX_DEPTH, nr);
+
+	EXPECT_EQ(0, xns_child_stop(&self->kids[0]));
+	ret = xns_wait_nr_live(self->devfd, base, XNS_SETTLE_MS, &nr);
+	EXPECT_EQ(0, ret) {
+		TH_LOG("nr_live %u, want %u, after the chain was released",
+		       nr, base);
+	}
+}
+
+/*
+ * Set max_namespaces to @limit for this test, saving the old value in
+ * @old and setting *@saved for the teardown to restore it.  Returns false,
+ * with the reason in @why, if the parameter cannot be changed.
+ */
+static bool set_max_namespaces(struct __test_metadata *_metadata,
+			       unsigned int limit, char *old, size_t old_size,
+			       bool *saved, char *why, size_t why_size)
+{
+	char buf[32];
+	struct stat st;
+	int ret;
+
+	if (stat(XNS_PARAM_MAX_NS, &st)) {
+		snprintf(why, why_size, "%s: %m", XNS_PARAM_MAX_NS);
+		return false;
+	}
+	if (!(st.st_mode & 0200)) {
+		snprintf(why, why_size,
+			 "%s is mode %03o, not writable; reaching the default limit is too costly",
+			 XNS_PARAM_MAX_NS, st.st_mode & 0777);
+		return false;
+	}
+	ret = xns_read_file(XNS_PARAM_MAX_NS, old, old_size);
+	if (ret) {
+		snprintf(why, why_size, "reading %s: %s", XNS_PARAM_MAX_NS,
+			 strerror(-ret));
+		return false;
+	}
+	*saved = true;
+	snprintf(buf, sizeof(buf), "%u", limit);
+	ret = xns_write_file(XNS_PARAM_MAX_NS, buf);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("writing %s to %s: %s", buf, XNS_PARAM_MAX_NS,
+		       strerror(-ret));
+	}
+	return true;
+}
+
+#define LIMIT	3
+
+TEST_F(xns, per_user_limit)
+{
+	struct xns_holder_args one = { .depth = 1 };
+	struct xns_holder_report rep;
+	char why[160], buf[32];
+	__u32 base, nr = 0;
+	int ret, i;
+
+	base = settled_nr_live(_metadata, self->devfd);
+	if (base != 1)
+		SKIP(return, "%u xns namespaces exist already", base - 1);
+	if (!set_max_namespaces(_metadata, LIMIT, self->param_old,
+				sizeof(self->param_old), &self->param_saved,
+				why, sizeof(why)))
+		SKIP(return, "%s", why);
+
+	for (i = 0; i < LIMIT; i++) {
+		ret = xns_holder_start(&self->kids[i], &one, &rep);
+		ASSERT_EQ(0, ret) {
+			TH_LOG("namespace %d of %d: %s", i + 1, LIMIT,
+			       strerror(-ret));
+		}
+	}
+	ret = xns_holder_start(&self->kids[LIMIT], &one, &rep);
+	EXPECT_EQ(-ENOSPC, ret) {
+		TH_LOG("namespace %d with max_namespaces=%d: %s, want ENOSPC",
+		       LIMIT + 1, LIMIT, ret ? strerror(-ret) : "created");
+	}
+	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr));
+	EXPECT_EQ(base + LIMIT, nr);
+
+	/* Freeing one gives its slot back. */
+	EXPECT_EQ(0, xns_child_stop(&self->kids[0]));
+	ASSERT_EQ(0, xns_wait_nr_live(self->devfd, base + LIMIT - 1,
+				      XNS_SETTLE_MS, &nr));
+	ret = xns_holder_start(&self->kids[0], &one, &rep);
+	EXPECT_EQ(0, ret) {
+		TH_LOG("after freeing one: %s", strerror(-ret));
+	}
+
+	for (i = 0; i < LIMIT; i++)
+		xns_child_stop(&self->kids[i]);
+	EXPECT_EQ(0, xns_write_file(XNS_PARAM_MAX_NS, self->param_old));
+	self->param_saved = false;
+	ASSERT_EQ(0, xns_read_file(XNS_PARAM_MAX_NS, buf, sizeof(buf)));
+	EXPECT_STREQ(self->param_old, buf);
+}
+
+static int other_user_child(__always_unused struct xns_child *c, void *arg)
+{
+	int fallback = *(int *)arg;
+	int devfd, ret;
+
+	ret = xns_drop_privs(XNS_NOBODY, XNS_NOBODY);
+	xns_child_check(!ret, "dropping privileges: %s", strerror(-ret));
+	ret = xns_enter_userns();
+	if (ret) {
+		fprintf(stderr, "# cannot create a user namespace: %s\n",
+			strerror(-ret));
+		return XNS_CHILD_SKIP;
+	}
+	devfd = xns_open_dev_or(fallback);
+	xns_child_check(devfd >= 0, "open %s: %s", XNS_DEV, strerror(-devfd));
+	ret = xns_unshare(devfd);
+	xns_child_check(!ret,
+			"uid %d could not unshare while uid 0 is at its limit: %s",
+			XNS_NOBODY, strerror(-ret));
+	return 0;
+}
+
+TEST_F(xns, per_user_limit_is_per_user)
+{
+	struct xns_holder_args one = { .depth = 1 };
+	struct xns_holder_report rep;
+	char why[160];
+	__u32 base;
+	int ret;
+
+	base = settled_nr_live(_metadata, self->devfd);
+	if (base != 1)
+		SKIP(return, "%u xns namespaces exist already", base - 1);
+	if (!set_max_namespaces(_metadata, 1, self->param_old,
+				sizeof(self->param_old), &self->param_saved,
+				why, sizeof(why)))
+		SKIP(return, "%s", why);
+
+	ASSERT_EQ(0, xns_holder_start(&self->kids[0], &one, &rep));
+	ret = xns_holder_start(&self->kids[1], &one, &rep);
+	ASSERT_EQ(-ENOSPC, ret) {
+		TH_LOG("second namespace of uid 0 with max_namespaces=1: %s",
+		       ret ? strerror(-ret) : "created");
+	}
+	ret = xns_run_child(other_user_child, &self->devfd);
+	if (ret == XNS_CHILD_SKIP)
+		SKIP(goto out, "unprivileged user namespaces are not available");
+	EXPECT_EQ(0, ret) {
+		TH_LOG("another user was limited by uid 0's namespaces");
+	}
+out:
+	xns_child_stop(&self->kids[0]);
+}
+
+TEST_F(xns, nr_live_counts)
+{
+	struct xns_holder_args zero = { .depth = 0 }, one = { .depth = 1 },
+			       two = { .depth = 2 };
+	struct xns_holder_report rep;
+	__u32 base, nr = 0;
+	int ret;
+
+	base = settled_nr_live(_metadata, self->devfd);
+	ASSERT_EQ(0, xns_holder_start(&self->kids[0], &one, &rep));
+	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr));
+	EXPECT_EQ(base + 1, nr);
+	ASSERT_EQ(0, xns_holder_start(&self->kids[1], &one, &rep));
+	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr));
+	EXPECT_EQ(base + 2, nr);
+	ASSERT_EQ(0, xns_holder_start(&self->kids[2], &two, &rep));
+	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr));
+	EXPECT_EQ(base + 4, nr);
+	/* Another member of an existing namespace adds nothing. */
+	ASSERT_EQ(0, xns_holder_start(&self->kids[3], &zero, &rep));
+	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr));
+	EXPECT_EQ(base + 4, nr);
+	EXPECT_EQ(0, xns_child_stop(&self->kids[3]));
+
+	EXPECT_EQ(0, xns_child_stop(&self->kids[2]));
+	ret = xns_wait_nr_live(self->devfd, base + 2, XNS_SETTLE_MS, &nr);
+	EXPECT_EQ(0, ret) {
+		TH_LOG("nr_live %u, want %u, after a chain of two went", nr,
+		       base + 2);
+	}
+	EXPECT_EQ(0, xns_child_stop(&self->kids[0]));
+	ret = xns_wait_nr_live(self->devfd, base + 1, XNS_SETTLE_MS, &nr);
+	EXPECT_EQ(0, ret);
+	EXPECT_EQ(0, xns_child_stop(&self->kids[1]));
+	ret = xns_wait_nr_live(self->devfd, base, XNS_SETTLE_MS, &nr);
+	EXPECT_EQ(0, ret) {
+		TH_LOG("nr_live %u, want %u, with no namespaces left", nr,
+		       base);
+	}
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,792 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the xns selftests: loading and unloading the module,
+ * the /dev/xns ioctls, /proc/<pid>/ns/xns, dropping privileges and small
+ * helper processes driven over pipes.
+ *
+ * Every helper that can fail returns 0 (or a non-negative value) on
+ * success and a negative errno on failure, so that tests can write
+ * ASSERT_EQ(-EINVAL, xns_label_set(...)).
+ */
+#ifndef __XNS_UTIL_H
+#define __XNS_UTIL_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <linux/capability.h>
+#include <linux/nsfs.h>
+#include <linux/types.h>
+#include <linux/xns.h>
+
+#include "kselftest.h"
+
+/* Older <linux/nsfs.h> lack these; the values are fixed UAPI. */
+#ifndef NS_GET_NSTYPE
+#define NS_GET_NSTYPE		_IO(NSIO, 0x3)
+#endif
+#ifndef NS_GET_OWNER_UID
+#define NS_GET_OWNER_UID	_IO(NSIO, 0x4)
+#endif
+#ifndef NS_GET_ID
+#define NS_GET_ID		_IOR(NSIO, 13, __u64)
+#endif
+
+#define XNS_MODULE_NAME		"xns"
+#define XNS_MODULE_DEFAULT	"/lib/modules/xns.ko"
+#define XNS_DEV			"/dev/xns"
+#define XNS_SYSFS_DIR		"/sys/module/xns"
+#define XNS_PARAM_MAX_NS	"/sys/module/xns/parameters/max_namespaces"
+#define XNS_SELF_LINK		"/proc/self/ns/xns"
+
+/* An unprivileged uid and gid that need no /etc/passwd entry. */
+#define XNS_NOBODY		65534
+
+/* How long to wait for asynchronous teardown (RCU, deferred fput). */
+#define XNS_SETTLE_MS		5000
+
+/* Exit code of a helper process that could not set up its precondition. */
+#define XNS_CHILD_SKIP		KSFT_SKIP
+
+static inline void xns_msleep(unsigned int ms)
+{
+	struct timespec ts = {
+		.tv_sec = ms / 1000,
+		.tv_nsec = (long)(ms % 1000) * 1000000L,
+	};
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+static inline const char *xns_module_path(void)
+{
+	const char *path = getenv("XNS_MODULE");
+
+	return path && *path ? path : XNS_MODULE_DEFAULT;
+}
+
+static inline bool xns_module_file_exists(void)
+{
+	return access(xns_module_path(), R_OK) == 0;
+}
+
+static inline bool xns_module_loaded(void)
+{
+	return access(XNS_SYSFS_DIR, F_OK) == 0;
+}
+
+/* finit_module() of the module file, errors passed through unchanged. */
+static inline int xns_finit_module(void)
+{
+	int fd, ret;
+
+	fd = open(xns_module_path(), O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0);
+	ret = ret ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/*
+ * Make sure the module is loaded.  Returns 0 if it is (already or now),
+ * -ENOENT if it is not loaded and its file does not exist (tests skip),
+ * another negative errno if loading failed.
+ */
+static inline int xns_load(void)
+{
+	int ret;
+
+	if (xns_module_loaded())
+		return 0;
+	if (!xns_module_file_exists())
+		return -ENOENT;
+	ret = xns_finit_module();
+	if (ret == -EEXIST)
+		ret = 0;
+	return ret;
+}
+
+static inline int xns_unload(void)
+{
+	if (syscall(SYS_delete_module, XNS_MODULE_NAME, O_NONBLOCK))
+		return -errno;
+	return 0;
+}
+
+/* Unload, retrying for up to @timeout_ms while the module is busy. */
+static inline int xns_unload_wait(unsigned int timeout_ms)
+{
+	unsigned int waited = 0;
+	int ret;
+
+	for (;;) {
+		ret = xns_unload();
+		if (ret != -EAGAIN || waited >= timeout_ms)
+			return ret;
+		xns_msleep(10);
+		waited += 10;
+	}
+}
+
+static inline int xns_open_dev(void)
+{
+	int fd = open(XNS_DEV, O_RDWR | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * Open /dev/xns as the caller; if the device node does not let it (it may
+ * be root-only), use a duplicate of @fallback, opened by a privileged
+ * process before it dropped its privileges.  The ioctls check the
+ * caller's credentials, not those of the opener.
+ */
+static inline int xns_open_dev_or(int fallback)
+{
+	int fd = xns_open_dev();
+
+	if ((fd == -EACCES || fd == -EPERM) && fallback >= 0) {
+		fd = fcntl(fallback, F_DUPFD_CLOEXEC, 0);
+		if (fd < 0)
+			fd = -errno;
+	}
+	return fd;
+}
+
+static inline int xns_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	int ret = ioctl(fd, cmd, arg);
+
+	return ret < 0 ? -errno : ret;
+}
+
+static inline int xns_unshare(int devfd)
+{
+	return xns_ioctl(devfd, XNS_IOC_UNSHARE, NULL);
+}
+
+static inline int xns_get_info(int devfd, struct xns_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	return xns_ioctl(devfd, XNS_IOC_GET_INFO, info);
+}
+
+/* Copy at most size - 1 bytes of @src and NUL-fill the rest of @dst. */
+static inline void xns_strfill(char *dst, size_t size, const char *src)
+{
+	size_t len = 0;
+
+	while (len < size - 1 && src[len])
+		len++;
+
+	memset(dst, 0, size);
+	memcpy(dst, src, len);
+}
+
+static inline void xns_label_fill(struct xns_label *label, const char *key,
+				  const char *value)
+{
+	xns_strfill(label->key, sizeof(label->key), key);
+	xns_strfill(label->value, sizeof(label->value), value ? value : "");
+}
+
+static inline int xns_label_set(int devfd, const char *key, const char *value)
+{
+	struct xns_label label;
+
+	xns_label_fill(&label, key, value);
+	return xns_ioctl(devfd, XNS_IOC_LABEL_SET, &label);
+}
+
+/* Look up @key and copy its value (NUL-terminated) into @value. */
+static inline int xns_label_get(int devfd, const char *key, char *value,
+				size_t size)
+{
+	struct xns_label label;
+	int ret;
+
+	xns_label_fill(&label, key, NULL);
+	ret = xns_ioctl(devfd, XNS_IOC_LABEL_GET, &label);
+	if (!ret && value && size)
+		xns_strfill(value, size, label.value);
+	return ret;
+}
+
+static inline int xns_label_del(int devfd, const char *key)
+{
+	struct xns_label label;
+
+	xns_label_fill(&label, key, NULL);
+	return xns_ioctl(devfd, XNS_IOC_LABEL_DEL, &label);
+}
+
+/* LIST into @keys, which has room for *@count keys; *@count is updated. */
+static inline int xns_label_list(int devfd, char (*keys)[XNS_LABEL_KEY_MAX],
+				 __u32 *count)
+{
+	struct xns_label_list list = {
+		.count = *count,
+		.keys = (__u64)(unsigned long)keys,
+	};
+	int ret;
+
+	ret = xns_ioctl(devfd, XNS_IOC_LABEL_LIST, &list);
+	*count = list.count;
+	return ret;
+}
+
+/* Number of labels, as LIST with no room reports it. */
+static inline int xns_label_count(int devfd, __u32 *count)
+{
+	int ret;
+
+	*count = 0;
+	ret = xns_label_list(devfd, NULL, count);
+	return ret == -EOVERFLOW ? 0 : ret;
+}
+
+/* Parse "xns:[N]", strictly. */
+static inline int xns_parse_link(const char *link, __u32 *inum)
+{
+	unsigned long val;
+	char *end;
+
+	if (strncmp(link, "xns:[", 5) || link[5] < '0' || link[5] > '9')
+		return -EINVAL;
+	errno = 0;
+	val = strtoul(link + 5, &end, 10);
+	if (errno || strcmp(end, "]") || val == 0 || val > 0xffffffffUL)
+		return -EINVAL;
+	*inum = val;
+	return 0;
+}
+
+/* readlink() @path into @buf (NUL-terminated); -ENAMETOOLONG if cut. */
+static inline int xns_readlink(const char *path, char *buf, size_t size)
+{
+	ssize_t len = readlink(path, buf, size);
+
+	if (len < 0)
+		return -errno;
+	if ((size_t)len >= size)
+		return -ENAMETOOLONG;
+	buf[len] = '\0';
+	return 0;
+}
+
+static inline int xns_link_inum(const char *path, __u32 *inum)
+{
+	char buf[64];
+	int ret;
+
+	ret = xns_readlink(path, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	return xns_parse_link(buf, inum);
+}
+
+static inline void xns_pid_path(pid_t pid, char *buf, size_t size)
+{
+	if (pid)
+		snprintf(buf, size, "/proc/%d/ns/xns", pid);
+	else
+		snprintf(buf, size, XNS_SELF_LINK);
+}
+
+/* Inode number of the xns of @pid (0: the caller), via readlink. */
+static inline int xns_pid_inum(pid_t pid, __u32 *inum)
+{
+	char path[64];
+
+	xns_pid_path(pid, path, sizeof(path));
+	return xns_link_inum(path, inum);
+}
+
+static inline int xns_self_inum(__u32 *inum)
+{
+	return xns_pid_inum(0, inum);
+}
+
+/* Open the nsfs file of the xns of @pid (0: the caller). */
+static inline int xns_open_ns(pid_t pid)
+{
+	char path[64];
+	int fd;
+
+	xns_pid_path(pid, path, sizeof(path));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static inline int xns_fd_inum(int fd, __u32 *inum)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return -errno;
+	*inum = st.st_ino;
+	return 0;
+}
+
+static inline int xns_path_ino(const char *path, ino_t *ino, dev_t *dev)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return -errno;
+	if (ino)
+		*ino = st.st_ino;
+	if (dev)
+		*dev = st.st_dev;
+	return 0;
+}
+
+static inline int xns_setns(int fd, int flags)
+{
+	return setns(fd, flags) ? -errno : 0;
+}
+
+static inline int xns_nr_live(int devfd, __u32 *nr_live)
+{
+	struct xns_info info;
+	int ret;
+
+	ret = xns_get_info(devfd, &info);
+	if (!ret)
+		*nr_live = info.nr_live;
+	return ret;
+}
+
+/*
+ * Wait up to @timeout_ms for nr_live to become @want; namespaces may be
+ * freed after an RCU grace period.  Returns 0, -ETIMEDOUT (with the last
+ * value in *@seen) or an ioctl error.
+ */
+static inline int xns_wait_nr_live(int devfd, __u32 want,
+				   unsigned int timeout_ms, __u32 *seen)
+{
+	unsigned int waited = 0;
+	__u32 nr = 0;
+	int ret;
+
+	for (;;) {
+		ret = xns_nr_live(devfd, &nr);
+		if (seen)
+			*seen = nr;
+		if (ret)
+			return ret;
+		if (nr == want)
+			return 0;
+		if (waited >= timeout_ms)
+			return -ETIMEDOUT;
+		xns_msleep(10);
+		waited += 10;
+	}
+}
+
+static inline int xns_write_file(const char *path, const char *buf)
+{
+	size_t len = strlen(buf);
+	ssize_t ret;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = write(fd, buf, len);
+	if (ret < 0)
+		ret = -errno;
+	else if ((size_t)ret != len)
+		ret = -EIO;
+	else
+		ret = 0;
+	close(fd);
+	return ret;
+}
+
+static inline int xns_read_file(const char *path, char *buf, size_t size)
+{
+	ssize_t len;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	len = read(fd, buf, size - 1);
+	if (len < 0)
+		len = -errno;
+	close(fd);
+	if (len < 0)
+		return len;
+	buf[len] = '\0';
+	return 0;
+}
+
+/* Effective capability set of the caller. */
+static inline int xns_cap_effective(__u64 *eff)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	*eff = (__u64)data[1].effective << 32 | data[0].effective;
+	return 0;
+}
+
+/*
+ * Become @uid/@gid with no supplementary groups and no capabilities.
+ * The process is made dumpable again (so that it owns its /proc files,
+ * e.g. to write its uid_map) and is killed when its parent dies.
+ */
+static inline int xns_drop_privs(uid_t uid, gid_t gid)
+{
+	__u64 eff = ~0ULL;
+	int ret;
+
+	if (setgroups(0, NULL) || setresgid(gid, gid, gid) ||
+	    setresuid(uid, uid, uid))
+		return -errno;
+	/* Changing credentials cleared both. */
+	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) ||
+	    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0))
+		return -errno;
+	if (getuid() != uid || geteuid() != uid || getgid() != gid)
+		return -EPERM;
+	ret = xns_cap_effective(&eff);
+	if (ret)
+		return ret;
+	return eff ? -EPERM : 0;
+}
+
+/*
+ * Move into a new user namespace and map its root to the caller's
+ * current uid and gid, as an unprivileged process may do.
+ */
+static inline int xns_enter_userns(void)
+{
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	char map[64];
+	int ret;
+
+	if (unshare(CLONE_NEWUSER))
+		return -errno;
+	ret = xns_write_file("/proc/self/setgroups", "deny");
+	if (ret)
+		return ret;
+	snprintf(map, sizeof(map), "0 %u 1", (unsigned int)uid);
+	ret = xns_write_file("/proc/self/uid_map", map);
+	if (ret)
+		return ret;
+	snprintf(map, sizeof(map), "0 %u 1", (unsigned int)gid);
+	return xns_write_file("/proc/self/gid_map", map);
+}
+
+/* Write all of @buf to @fd. */
+static inline int xns_send(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t ret;
+
+	while (len) {
+		ret = write(fd, p, len);
+		if (ret < 0 && errno == EINTR)
+			continue;
+		if (ret < 0)
+			return -errno;
+		p += ret;
+		len -= ret;
+	}
+	return 0;
+}
+
+/* Read exactly @len bytes; -EPIPE if the writer went away first. */
+static inline int xns_recv(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	ssize_t ret;
+
+	while (len) {
+		ret = read(fd, p, len);
+		if (ret < 0 && errno == EINTR)
+			continue;
+		if (ret < 0)
+			return -errno;
+		if (ret == 0)
+			return -EPIPE;
+		p += ret;
+		len -= ret;
+	}
+	return 0;
+}
+
+/*
+ * A helper process.  In the parent, @ctl is the write end of a pipe to
+ * the child and @rep the read end of a pipe from it; in the child, the
+ * other ends.  The child typically does some work, reports a result with
+ * xns_send(c->rep, ...), then blocks in xns_child_hold() until the parent
+ * calls xns_child_release() (or dies: the child then gets SIGKILL).
+ */
+struct xns_child {
+	pid_t pid;
+	int ctl;
+	int rep;
+};
+
+typedef int (*xns_child_fn)(struct xns_child *c, void *arg);
+
+#define XNS_CHILD_INIT { .pid = -1, .ctl = -1, .rep = -1 }
+
+static inline void xns_child_init(struct xns_child *c)
+{
+	c->pid = -1;
+	c->ctl = -1;
+	c->rep = -1;
+}
+
+static inline int xns_child_start(struct xns_child *c, xns_child_fn fn,
+				  void *arg)
+{
+	pid_t parent = getpid();
+	int down[2], up[2];
+	pid_t pid;
+
+	/* Writing to a child that died must fail, not kill the test. */
+	signal(SIGPIPE, SIG_IGN);
+	if (pipe2(down, O_CLOEXEC))
+		return -errno;
+	if (pipe2(up, O_CLOEXEC)) {
+		close(down[0]);
+		close(down[1]);
+		return -errno;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		close(down[0]);
+		close(down[1]);
+		close(up[0]);
+		close(up[1]);
+		return -errno;
+	}
+	if (pid == 0) {
+		close(down[1]);
+		close(up[0]);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) ||
+		    getppid() != parent)
+			_exit(1);
+		c->pid = getpid();
+		c->ctl = down[0];
+		c->rep = up[1];
+		_exit(fn(c, arg));
+	}
+	close(down[0]);
+	close(up[1]);
+	c->pid = pid;
+	c->ctl = down[1];
+	c->rep = up[0];
+	return 0;
+}
+
+/* In the child: wait until the parent releases us or goes away. */
+static inline void xns_child_hold(struct xns_child *c)
+{
+	char byte;
+
+	xns_recv(c->ctl, &byte, 1);
+}
+
+/* In the parent: receive what the child sent with xns_send(c->rep, ...). */
+static inline int xns_child_recv(struct xns_child *c, void *buf, size_t len)
+{
+	return xns_recv(c->rep, buf, len);
+}
+
+static inline int xns_child_release(struct xns_child *c)
+{
+	char byte = 0;
+
+	return xns_send(c->ctl, &byte, 1);
+}
+
+/*
+ * Wait for the child to exit and close our ends of its pipes.  Returns
+ * its exit status, 128 + signal number if it was killed, or a negative
+ * errno if it could not be waited for.
+ */
+static inline int xns_child_reap(struct xns_child *c)
+{
+	int status = 0;
+	pid_t ret;
+
+	if (c->ctl >= 0)
+		close(c->ctl);
+	if (c->rep >= 0)
+		close(c->rep);
+	c->ctl = -1;
+	c->rep = -1;
+	if (c->pid <= 0)
+		return -ECHILD;
+	do {
+		ret = waitpid(c->pid, &status, 0);
+	} while (ret < 0 && errno == EINTR);
+	c->pid = -1;
+	if (ret < 0)
+		return -errno;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+/* Release the child and wait for it. */
+static inline int xns_child_stop(struct xns_child *c)
+{
+	if (c->pid > 0)
+		xns_child_release(c);
+	return xns_child_reap(c);
+}
+
+/* For teardown: kill the child if it still runs and reap it. */
+static inline void xns_child_kill(struct xns_child *c)
+{
+	if (c->pid > 0)
+		kill(c->pid, SIGKILL);
+	if (c->pid > 0 || c->ctl >= 0 || c->rep >= 0)
+		xns_child_reap(c);
+}
+
+/* Fork, run @fn in the child and return its exit status (see reap). */
+static inline int xns_run_child(xns_child_fn fn, void *arg)
+{
+	struct xns_child c;
+	int ret;
+
+	xns_child_init(&c);
+	ret = xns_child_start(&c, fn, arg);
+	if (ret)
+		return ret;
+	return xns_child_stop(&c);
+}
+
+/* In a helper process: report a failed check and exit with status 1. */
+static inline __printf(3, 4) __noreturn void
+__xns_child_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "# %s:%d: child %d: ", file, line, getpid());
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fflush(stderr);
+	_exit(1);
+}
+
+#define xns_child_fail(fmt, ...) \
+	__xns_child_fail(__FILE__, __LINE__, fmt, ##__VA_ARGS__)
+
+#define xns_child_check(cond, fmt, ...) \
+	((cond) ? (void)0 : xns_child_fail(fmt, ##__VA_ARGS__))
+
+/*
+ * What a holder child reports once it is set up: its namespace, or the
+ * error of the step that failed.
+ */
+struct xns_holder_report {
+	__s32 err;
+	__u32 inum;
+	__u32 depth;
+	__u32 pad;
+};
+
+/*
+ * A helper that does @depth nested XNS_IOC_UNSHAREs, optionally sets a
+ * label in the new namespace, reports, and stays in it until released.
+ */
+struct xns_holder_args {
+	unsigned int depth;
+	const char *key;
+	const char *value;
+};
+
+static inline int xns_holder_fn(struct xns_child *c, void *arg)
+{
+	const struct xns_holder_args *args = arg;
+	struct xns_holder_report rep = {};
+	struct xns_info info;
+	unsigned int i;
+	int devfd;
+
+	devfd = xns_open_dev();
+	rep.err = devfd < 0 ? devfd : 0;
+	for (i = 0; !rep.err && args && i < args->depth; i++)
+		rep.err = xns_unshare(devfd);
+	if (!rep.err && args && args->key)
+		rep.err = xns_label_set(devfd, args->key, args->value);
+	if (!rep.err)
+		rep.err = xns_get_info(devfd, &info);
+	if (!rep.err) {
+		rep.inum = info.inum;
+		rep.depth = info.depth;
+	}
+	if (devfd >= 0)
+		close(devfd);
+	if (xns_send(c->rep, &rep, sizeof(rep)))
+		return 1;
+	if (rep.err)
+		return 1;
+	xns_child_hold(c);
+	return 0;
+}
+
+/*
+ * Start a holder.  Returns 0 with @rep filled in, or a negative errno:
+ * the child's setup error, or -EPIPE if it died before reporting.
+ * The child is left running (or reaped on failure).
+ */
+static inline int xns_holder_start(struct xns_child *c,
+				   const struct xns_holder_args *args,
+				   struct xns_holder_report *rep)
+{
+	int ret;
+
+	memset(rep, 0, sizeof(*rep));
+	ret = xns_child_start(c, xns_holder_fn, (void *)args);
+	if (ret)
+		return ret;
+	ret = xns_child_recv(c, rep, sizeof(*rep));
+	if (!ret)
+		ret = rep->err;
+	if (ret)
+		xns_child_stop(c);
+	return ret;
+}
+
+#endif /* __XNS_UTIL_H */
