@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! xns: an experimental namespace type provided by a module.
+//!
+//! Every task is in exactly one xns namespace, shown as `/proc/<pid>/ns/xns`. Each namespace
+//! holds a table of labels. Namespaces are created with `XNS_IOC_UNSHARE` on `/dev/xns`,
+//! inherited on fork and entered with `setns()`. See `include/uapi/linux/xns.h`.
+
+use kernel::{
+    miscdevice::MiscDeviceOptions,
+    prelude::*, //
+};
+
+mod device;
+mod miscdev;
+mod namespace;
+mod param;
+mod uapi;
+mod user_namespace;
+mod xns_ns;
+
+use device::XnsDevice;
+use miscdev::MiscRegistration;
+use namespace::Registration;
+use xns_ns::{
+    Xns,
+    XnsShared, //
+};
+
+module! {
+    type: XnsModule,
+    name: "xns",
+    authors: ["xns developers"],
+    description: "An experimental namespace type provided by a module",
+    license: "GPL",
+}
+
+/// The module: the xns namespace type and `/dev/xns`.
+///
+/// Fields are dropped in declaration order: the device goes first, then the type is
+/// unregistered and its initial namespace freed.
+#[pin_data]
+struct XnsModule {
+    #[pin]
+    _device: MiscRegistration<XnsDevice>,
+    _registration: Registration<Xns>,
+}
+
+impl kernel::InPlaceModule for XnsModule {
+    fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
+            _registration: Registration::new(
+                Xns::initial(XnsShared::new(&param::MAX_NAMESPACES)?),
+                module,
+            )?,
+            _device <- MiscRegistration::register(MiscDeviceOptions { name: c"xns" }, 0o666),
+        })
+    }
+}
