@@ -51,10 +51,15 @@ make -s -C "$top/tools/testing/selftests/xns" CC="$cc" OUTPUT="$root/selftests/x
 ktests=$build/kernel-selftests
 if [ "$(cat "$ktests/.xns-key" 2>/dev/null)" != "$(cat "$build/.xns-key")" ]; then
 	rm -rf "$ktests"
-	for suite in namespaces pidfd; do
+	# All of namespaces/, and pidfd_setns_test from pidfd/.
+	for target in namespaces: pidfd:pidfd_setns_test; do
+		suite=${target%%:*}
+		prog=${target#*:}
+		mkdir -p "$ktests/$suite"
 		make -s -C "$KSRC/tools/testing/selftests/$suite" CC="$cc" \
 			OUTPUT="$ktests/$suite" KHDR_INCLUDES="$hdrs" \
-			LDFLAGS="$ldflags" >"$ktests.$suite.log" 2>&1 ||
+			LDFLAGS="$ldflags" ${prog:+"$ktests/$suite/$prog"} \
+			>"$ktests.$suite.log" 2>&1 ||
 			die "kernel $suite selftests do not build (log: $ktests.$suite.log)"
 	done
 	cp "$build/.xns-key" "$ktests/.xns-key"
