@@ -25,7 +25,10 @@ die() { printf 'guest %s: error: %s\n' "$variant" "$*" >&2; exit 1; }
 out=$top/build/$variant
 
 say "building the module"
-"${kmake[@]}" -s M="$top" MO="$out/module" ${CLIPPY:+CLIPPY=1} modules ||
+# make check (XNS_STRICT=1) runs clippy and turns every warning into an error.
+strict=()
+[ "${XNS_STRICT:-0}" = 1 ] && strict=(CLIPPY=1 KRUSTFLAGS=-Dwarnings)
+"${kmake[@]}" -s M="$top" MO="$out/module" ${CLIPPY:+CLIPPY=1} "${strict[@]}" modules ||
 	die "module build failed"
 [ "$module_only" = 1 ] && exit 0
 

@@ -17,13 +17,14 @@ BOOT_TIMEOUT=${XNS_BOOT_TIMEOUT:-1500}
 status=0
 results=()
 
-echo "== host-side tests of the runner"
+echo "== host-side tests (runner, UAPI mirror) and style"
 python3 -m unittest discover -s "$here" -p 'test_*.py' || status=1
+bash "$here/lint.sh" || status=1
 
 for v in "$@"; do
 	echo "== $v"
 	start=$SECONDS
-	if ! bash "$here/build-kernel.sh" "$v" || ! CMD= SHARE= bash "$here/build-guest.sh" "$v"; then
+	if ! bash "$here/build-kernel.sh" "$v" || ! CMD= SHARE= XNS_STRICT=1 bash "$here/build-guest.sh" "$v"; then
 		echo "$v: FAIL: build failed"
 		status=1
 		continue

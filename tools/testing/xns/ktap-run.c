@@ -104,13 +104,7 @@ static long long now_ms(void)
 
 static int pidfd_open(pid_t pid)
 {
-#ifdef SYS_pidfd_open
 	return (int)syscall(SYS_pidfd_open, pid, 0);
-#else
-	(void)pid;
-	errno = ENOSYS;
-	return -1;
-#endif
 }
 
 /* Has @pid exited?  Leaves it a zombie so its process group stays valid. */
@@ -131,7 +125,7 @@ static void reap_zombies(void)
 		;
 }
 
-static void __attribute__((noreturn)) exec_child(const char *prog, int wfd)
+static void exec_child(const char *prog, int wfd)
 {
 	int fd;
 
@@ -245,9 +239,9 @@ static int run_one(const char *prog, int timeout)
 	return timed_out ? -1 : status;
 }
 
-static void __attribute__((noreturn)) usage(const char *argv0)
+static void usage(const char *argv0)
 {
-	fprintf(stderr, "usage: %s [-t SECONDS] [-s SUITE] PROG...\n", argv0);
+	fprintf(stderr, "Usage: %s [-t SECONDS] [-s SUITE] PROG...\n", argv0);
 	exit(2);
 }
 
