@@ -13,7 +13,10 @@ ARCH ?= x86_64
 XNS_CACHE ?= $(HOME)/.cache/xns
 T := tools/testing/xns
 
-export XNS_CACHE CLIPPY CMD SHARE
+export XNS_CACHE CLIPPY SHARE
+# CMD reaches the guest as typed: make must not expand its $ signs.
+export XNS_RUN_CMD := $(value CMD)
+unexport CMD
 
 .PHONY: deps kernel modules check run host-tests fmt clean
 

@@ -83,8 +83,8 @@ printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' > "$
 printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
 
 # make run: the user's command and files.
-if [ -n "${CMD:-}" ]; then
-	printf '%s\n' "$CMD" > "$root/cmd"
+if [ -n "${XNS_RUN_CMD:-}" ]; then
+	printf '%s\n' "$XNS_RUN_CMD" > "$root/cmd"
 fi
 if [ -n "${SHARE:-}" ]; then
 	[ -d "$SHARE" ] || die "SHARE=$SHARE is not a directory"

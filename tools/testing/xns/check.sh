@@ -24,7 +24,7 @@ bash "$here/lint.sh" || status=1
 for v in "$@"; do
 	echo "== $v"
 	start=$SECONDS
-	if ! bash "$here/build-kernel.sh" "$v" || ! CMD= SHARE= XNS_STRICT=1 bash "$here/build-guest.sh" "$v"; then
+	if ! bash "$here/build-kernel.sh" "$v" || ! XNS_RUN_CMD= SHARE= XNS_STRICT=1 bash "$here/build-guest.sh" "$v"; then
 		echo "$v: FAIL: build failed"
 		status=1
 		continue

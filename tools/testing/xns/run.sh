@@ -14,7 +14,7 @@ top=$(cd "$here/../../.." && pwd)
 v=${1:?usage: run.sh VARIANT}
 bash "$here/build-kernel.sh" "$v"
 bash "$here/build-guest.sh" "$v"
-if [ -z "${CMD:-}" ]; then
+if [ -z "${XNS_RUN_CMD:-}" ]; then
 	qemu_cmd "$v" shell
 	exec "${qemu[@]}"
 fi
