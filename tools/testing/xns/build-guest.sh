@@ -76,7 +76,13 @@ x86_64) busybox=/bin/busybox ;;
 arm64) busybox=$XNS_CACHE/arm64/busybox/bin/busybox ;;
 esac
 cp "$busybox" "$root/bin/busybox"
-cp "$out/module/rust/xns.ko" "$root/lib/modules/xns.ko"
+# xns.ko and any sample namespace types built beside it.
+find "$out/module" -name '*.ko' -exec cp {} "$root/lib/modules/" \;
+# Userspace tools (xnsctl), if the tree has them.
+if [ -f "$top/tools/xns/Makefile" ]; then
+	make -s -C "$top/tools/xns" CC="$cc" OUTPUT="$root/bin" \
+		KHDR_INCLUDES="$hdrs" || die "tools/xns does not build"
+fi
 cp "$here/init.sh" "$root/init"
 chmod 755 "$root/init"
 printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' > "$root/etc/passwd"
