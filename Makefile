@@ -3,12 +3,13 @@
 # xns: user entry points.  The module itself is described by Kbuild.
 #
 #   make deps                 install and fetch every tool (once per machine)
-#   make check                build and test on $(ARCHES) under QEMU
+#   make check                build and test each of $(ARCHES) under QEMU
 #   make kernel [ARCH=arm64]  build the patched test kernel
 #   make modules [CLIPPY=1]   build the Rust module against it
 #   make run [ARCH=..] [CMD='..'] [SHARE=dir]   boot it, shell or one command
 
-ARCHES ?= x86_64 arm64
+# x86_64-debug: KASAN, lockdep, kmemleak, debug objects (configs/debug.config).
+ARCHES ?= x86_64 arm64 x86_64-debug
 ARCH ?= x86_64
 XNS_CACHE ?= $(HOME)/.cache/xns
 T := tools/testing/xns
