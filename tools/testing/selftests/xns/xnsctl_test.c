@@ -1,0 +1,1339 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xnsctl (tools/xns/), run as a user runs it: the real binary, /bin/xnsctl
+ * in the test guest or $XNSCTL, is executed with its stdout, stderr and
+ * exit status captured.  Covers help and usage errors, unshare with labels,
+ * enter, label get/set/del/ls in the caller's and in other namespaces, list
+ * as a table and as JSON, pin/unpin keeping a namespace alive, and the
+ * error messages and exit codes.
+ *
+ * Each test runs in a private mount namespace (pins stay in it), removes
+ * its pins and stops its helpers, so the module can be unloaded afterwards.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <linux/xns.h>
+
+#include "xns_util.h"
+#include "kselftest_harness.h"
+
+#define XNSCTL_DEFAULT		"/bin/xnsctl"
+#define SH			"/bin/sh"
+
+/* Output kept per stream; more is read and dropped. */
+#define RUN_OUT_MAX		16384
+/* A command that takes longer is killed (with its process group). */
+#define RUN_TIMEOUT_MS		15000
+/* Exit status of the child when its setup before exec failed. */
+#define RUN_SETUP_FAILED	125
+
+#define NR_KIDS			2
+#define NR_FILES		2
+#define PATH_SLOT		96
+
+static const char *xnsctl_path(void)
+{
+	const char *path = getenv("XNSCTL");
+
+	return path && *path ? path : XNSCTL_DEFAULT;
+}
+
+/*
+ * Running commands
+ */
+
+struct run_result {
+	/* Exit status, 128 + signal number, or a negative errno. */
+	int status;
+	char out[RUN_OUT_MAX];
+	char err[RUN_OUT_MAX];
+};
+
+/* Runs in the child before exec; returns 0 or a negative errno. */
+typedef int (*run_setup_fn)(void *arg);
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Append what @fd has to @buf (kept NUL-terminated); false at EOF. */
+static bool drain(int fd, char *buf, size_t *len)
+{
+	char tmp[4096];
+	ssize_t n;
+	size_t room;
+
+	n = read(fd, tmp, sizeof(tmp));
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return true;
+	if (n <= 0)
+		return false;
+	room = RUN_OUT_MAX - 1 - *len;
+	if ((size_t)n < room)
+		room = n;
+	memcpy(buf + *len, tmp, room);
+	*len += room;
+	buf[*len] = '\0';
+	return true;
+}
+
+/*
+ * Run @argv (argv[0] is the path) with stdin from /dev/null, capture its
+ * output and wait for it.  @setup, if given, runs in the child first.
+ */
+static void run_argv(struct run_result *r, run_setup_fn setup, void *arg,
+		     const char *const *argv)
+{
+	size_t len[2] = { 0, 0 };
+	int outp[2], errp[2], status, ret, i, nfds;
+	struct pollfd pfd[2];
+	long long deadline;
+	bool timed_out = false;
+	pid_t pid;
+
+	r->status = -EINVAL;
+	r->out[0] = '\0';
+	r->err[0] = '\0';
+	signal(SIGPIPE, SIG_IGN);
+	if (pipe2(outp, O_CLOEXEC)) {
+		r->status = -errno;
+		return;
+	}
+	if (pipe2(errp, O_CLOEXEC)) {
+		r->status = -errno;
+		close(outp[0]);
+		close(outp[1]);
+		return;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		r->status = -errno;
+		close(outp[0]);
+		close(outp[1]);
+		close(errp[0]);
+		close(errp[1]);
+		return;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		if (null < 0 || dup2(null, 0) < 0 || dup2(outp[1], 1) < 0 ||
+		    dup2(errp[1], 2) < 0)
+			_exit(RUN_SETUP_FAILED);
+		if (setup) {
+			ret = setup(arg);
+			if (ret) {
+				dprintf(2, "run: setup: %s\n", strerror(-ret));
+				_exit(RUN_SETUP_FAILED);
+			}
+		}
+		execv(argv[0], (char *const *)argv);
+		dprintf(2, "run: exec %s: %s\n", argv[0], strerror(errno));
+		_exit(RUN_SETUP_FAILED);
+	}
+	close(outp[1]);
+	close(errp[1]);
+
+	pfd[0].fd = outp[0];
+	pfd[1].fd = errp[0];
+	deadline = now_ms() + RUN_TIMEOUT_MS;
+	for (;;) {
+		nfds = 0;
+		for (i = 0; i < 2; i++) {
+			pfd[i].events = POLLIN;
+			pfd[i].revents = 0;
+			if (pfd[i].fd >= 0)
+				nfds++;
+		}
+		if (!nfds)
+			break;
+		if (now_ms() >= deadline) {
+			timed_out = true;
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			break;
+		}
+		ret = poll(pfd, 2, deadline - now_ms());
+		if (ret < 0 && errno != EINTR)
+			break;
+		for (i = 0; ret > 0 && i < 2; i++) {
+			if (pfd[i].fd < 0 || !pfd[i].revents)
+				continue;
+			if (!drain(pfd[i].fd, i ? r->err : r->out, &len[i])) {
+				close(pfd[i].fd);
+				pfd[i].fd = -1;
+			}
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		if (pfd[i].fd >= 0)
+			close(pfd[i].fd);
+	}
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			r->status = -errno;
+			return;
+		}
+	}
+	if (timed_out)
+		r->status = -ETIMEDOUT;
+	else if (WIFSIGNALED(status))
+		r->status = 128 + WTERMSIG(status);
+	else
+		r->status = WEXITSTATUS(status);
+}
+
+/* Run xnsctl with @args (NULL-terminated). */
+static void run_xnsctl_setup(struct run_result *r, run_setup_fn setup,
+			     void *arg, const char *const *args)
+{
+	const char *argv[32];
+	int n = 0;
+
+	argv[n++] = xnsctl_path();
+	while (*args && n < 31)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	run_argv(r, setup, arg, argv);
+}
+
+#define ARGS(...)	((const char *const []){ __VA_ARGS__, NULL })
+
+/* XNSCTL(r, "label", "get", "a") runs "xnsctl label get a". */
+#define XNSCTL(r, ...)	run_xnsctl_setup(r, NULL, NULL, ARGS(__VA_ARGS__))
+#define XNSCTL_AS(r, setup, arg, ...) \
+	run_xnsctl_setup(r, setup, arg, ARGS(__VA_ARGS__))
+
+/* Whether @r exited with @want; if not, show what it printed. */
+static bool status_is(struct __test_metadata *_metadata,
+		      const struct run_result *r, int want)
+{
+	if (r->status == want)
+		return true;
+	TH_LOG("exit status %d, want %d; stdout \"%s\", stderr \"%s\"",
+	       r->status, want, r->out, r->err);
+	return false;
+}
+
+static bool contains(struct __test_metadata *_metadata, const char *haystack,
+		     const char *needle)
+{
+	if (strstr(haystack, needle))
+		return true;
+	TH_LOG("\"%s\" does not contain \"%s\"", haystack, needle);
+	return false;
+}
+
+#define EXPECT_STATUS(want, r)	EXPECT_TRUE(status_is(_metadata, r, want))
+#define ASSERT_STATUS(want, r)	ASSERT_TRUE(status_is(_metadata, r, want))
+#define EXPECT_CONTAINS(haystack, needle) \
+	EXPECT_TRUE(contains(_metadata, haystack, needle))
+
+/* Setups for run_argv(). */
+
+static int setup_nobody(__always_unused void *arg)
+{
+	return xns_drop_privs(XNS_NOBODY, XNS_NOBODY);
+}
+
+/* A new xns namespace, then drop privileges. */
+static int setup_unshare_nobody(__always_unused void *arg)
+{
+	int devfd, ret;
+
+	devfd = xns_open_dev();
+	if (devfd < 0)
+		return devfd;
+	ret = xns_unshare(devfd);
+	close(devfd);
+	if (ret)
+		return ret;
+	return xns_drop_privs(XNS_NOBODY, XNS_NOBODY);
+}
+
+/* Set $SHELL to @arg, or unset it if @arg is NULL. */
+static int setup_shell(void *arg)
+{
+	if (arg)
+		return setenv("SHELL", arg, 1) ? -errno : 0;
+	return unsetenv("SHELL") ? -errno : 0;
+}
+
+/*
+ * Reading the output
+ */
+
+/* "xns:[N]\n" as printed by readlink. */
+static bool parse_link_line(const char *s, __u32 *inum)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	buf[strcspn(buf, "\n")] = '\0';
+	return !xns_parse_link(buf, inum);
+}
+
+/* A row of the table of "xnsctl list", as the strings printed. */
+struct list_row {
+	char inum[16];
+	char parent[16];
+	char owner[16];
+	char nprocs[16];
+	char pid[16];
+	char command[64];
+	char labels[16];
+};
+
+#define LIST_COLS	7
+
+static int split_words(char *line, char **words, int max)
+{
+	char *save, *w;
+	int n = 0;
+
+	for (w = strtok_r(line, " \t", &save); w && n < max;
+	     w = strtok_r(NULL, " \t", &save))
+		words[n++] = w;
+	return n;
+}
+
+/*
+ * Find the row of @inum.  COMMAND may contain spaces: it is what lies
+ * between PID and the last column, LABELS.
+ */
+static bool find_row(const char *out, __u32 inum, struct list_row *row)
+{
+	char line[512], want[16], *w[32];
+	const char *p = out;
+	size_t len;
+	int n;
+
+	snprintf(want, sizeof(want), "%u", inum);
+	while (*p) {
+		len = strcspn(p, "\n");
+		snprintf(line, sizeof(line), "%.*s", (int)len, p);
+		p += len;
+		if (*p)
+			p++;
+		n = split_words(line, w, 32);
+		if (n < LIST_COLS || strcmp(w[0], want))
+			continue;
+		memset(row, 0, sizeof(*row));
+		snprintf(row->inum, sizeof(row->inum), "%s", w[0]);
+		snprintf(row->parent, sizeof(row->parent), "%s", w[1]);
+		snprintf(row->owner, sizeof(row->owner), "%s", w[2]);
+		snprintf(row->nprocs, sizeof(row->nprocs), "%s", w[3]);
+		snprintf(row->pid, sizeof(row->pid), "%s", w[4]);
+		snprintf(row->command, sizeof(row->command), "%s", w[5]);
+		snprintf(row->labels, sizeof(row->labels), "%s", w[n - 1]);
+		return true;
+	}
+	return false;
+}
+
+static bool has_line(const char *out, const char *want)
+{
+	size_t len = strlen(want);
+	const char *p = out;
+
+	while (*p) {
+		if (!strncmp(p, want, len) && (p[len] == '\n' || !p[len]))
+			return true;
+		p += strcspn(p, "\n");
+		if (*p)
+			p++;
+	}
+	return false;
+}
+
+static int count_lines(const char *out)
+{
+	int n = 0;
+
+	for (; *out; out++)
+		n += *out == '\n';
+	return n;
+}
+
+/* A strict JSON syntax check (RFC 8259), enough to trust the output. */
+struct json {
+	const char *p;
+	int depth;
+};
+
+static bool json_value(struct json *j);
+
+static void json_ws(struct json *j)
+{
+	while (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')
+		j->p++;
+}
+
+static bool json_string(struct json *j)
+{
+	int i;
+
+	if (*j->p++ != '"')
+		return false;
+	while (*j->p != '"') {
+		if ((unsigned char)*j->p < 0x20)
+			return false;
+		if (*j->p == '\\') {
+			j->p++;
+			if (*j->p == 'u') {
+				for (i = 1; i <= 4; i++) {
+					if (!isxdigit((unsigned char)j->p[i]))
+						return false;
+				}
+				j->p += 4;
+			} else if (!*j->p || !strchr("\"\\/bfnrt", *j->p)) {
+				return false;
+			}
+		}
+		j->p++;
+	}
+	j->p++;
+	return true;
+}
+
+static bool json_digits(struct json *j)
+{
+	if (!isdigit((unsigned char)*j->p))
+		return false;
+	while (isdigit((unsigned char)*j->p))
+		j->p++;
+	return true;
+}
+
+static bool json_number(struct json *j)
+{
+	if (*j->p == '-')
+		j->p++;
+	if (*j->p == '0')
+		j->p++;
+	else if (!json_digits(j))
+		return false;
+	if (*j->p == '.') {
+		j->p++;
+		if (!json_digits(j))
+			return false;
+	}
+	if (*j->p == 'e' || *j->p == 'E') {
+		j->p++;
+		if (*j->p == '+' || *j->p == '-')
+			j->p++;
+		if (!json_digits(j))
+			return false;
+	}
+	return true;
+}
+
+/* An array or object, after its opening bracket. */
+static bool json_container(struct json *j, char close)
+{
+	if (++j->depth > 64)
+		return false;
+	json_ws(j);
+	if (*j->p == close) {
+		j->p++;
+		j->depth--;
+		return true;
+	}
+	for (;;) {
+		json_ws(j);
+		if (close == '}') {
+			if (!json_string(j))
+				return false;
+			json_ws(j);
+			if (*j->p++ != ':')
+				return false;
+		}
+		if (!json_value(j))
+			return false;
+		json_ws(j);
+		if (*j->p == close) {
+			j->p++;
+			j->depth--;
+			return true;
+		}
+		if (*j->p++ != ',')
+			return false;
+	}
+}
+
+static bool json_value(struct json *j)
+{
+	static const char *const literals[] = { "true", "false", "null" };
+	unsigned int i;
+
+	json_ws(j);
+	switch (*j->p) {
+	case '[':
+		j->p++;
+		return json_container(j, ']');
+	case '{':
+		j->p++;
+		return json_container(j, '}');
+	case '"':
+		return json_string(j);
+	}
+	for (i = 0; i < ARRAY_SIZE(literals); i++) {
+		if (!strncmp(j->p, literals[i], strlen(literals[i]))) {
+			j->p += strlen(literals[i]);
+			return true;
+		}
+	}
+	return json_number(j);
+}
+
+static bool json_valid(const char *s)
+{
+	struct json j = { .p = s };
+
+	if (!json_value(&j))
+		return false;
+	json_ws(&j);
+	return !*j.p;
+}
+
+/* Skip "KEY" ':' and whitespace; NULL if @p is not at "KEY". */
+static const char *json_after_key(const char *p, const char *key)
+{
+	size_t len = strlen(key);
+
+	if (*p != '"' || strncmp(p + 1, key, len) || p[len + 1] != '"')
+		return NULL;
+	p += len + 2;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p++ != ':')
+		return NULL;
+	while (isspace((unsigned char)*p))
+		p++;
+	return p;
+}
+
+/*
+ * The flat object of a "list --json" array with "inum": @inum: copy it
+ * into @obj.  Objects hold no nested ones, and the strings of the
+ * namespaces the tests look at hold no braces.
+ */
+static bool json_find_ns(const char *s, __u32 inum, char *obj, size_t size)
+{
+	const char *p, *v, *start, *end;
+	char *num_end;
+
+	for (p = strstr(s, "\"inum\""); p; p = strstr(p + 1, "\"inum\"")) {
+		v = json_after_key(p, "inum");
+		if (!v || strtoul(v, &num_end, 10) != inum || num_end == v)
+			continue;
+		for (start = p; start > s && *start != '{'; start--)
+			;
+		end = strchr(p, '}');
+		if (*start != '{' || !end)
+			return false;
+		snprintf(obj, size, "%.*s", (int)(end - start + 1), start);
+		return true;
+	}
+	return false;
+}
+
+/* The value of @key in the flat object @obj, as its JSON text. */
+static bool json_field(const char *obj, const char *key, char *val,
+		       size_t size)
+{
+	const char *p, *v;
+	size_t len;
+
+	for (p = strchr(obj, '"'); p; p = strchr(p + 1, '"')) {
+		v = json_after_key(p, key);
+		if (!v)
+			continue;
+		if (*v == '"')
+			len = strcspn(v + 1, "\"") + 2;
+		else
+			len = strcspn(v, ",}");
+		while (len && isspace((unsigned char)v[len - 1]))
+			len--;
+		snprintf(val, size, "%.*s", (int)len, v);
+		return true;
+	}
+	return false;
+}
+
+static bool json_field_is(const char *obj, const char *key, const char *want)
+{
+	char val[128];
+
+	return json_field(obj, key, val, sizeof(val)) && !strcmp(val, want);
+}
+
+/*
+ * The fixture
+ */
+
+FIXTURE(xnsctl)
+{
+	int devfd;
+	__u32 inum;
+	struct xns_child kids[NR_KIDS];
+	char dir[64];
+	/* Files a test created (pins among them), removed by teardown. */
+	char files[NR_FILES][PATH_SLOT];
+};
+
+FIXTURE_SETUP(xnsctl)
+{
+	int ret, i;
+
+	self->devfd = -1;
+	self->dir[0] = '\0';
+	for (i = 0; i < NR_KIDS; i++)
+		xns_child_init(&self->kids[i]);
+	for (i = 0; i < NR_FILES; i++)
+		self->files[i][0] = '\0';
+
+	if (geteuid() != 0)
+		SKIP(return, "must be run as root");
+	ret = xns_load();
+	if (ret == -ENOENT)
+		SKIP(return, "xns is not loaded and %s does not exist (set XNS_MODULE)",
+		     xns_module_path());
+	ASSERT_EQ(0, ret) {
+		TH_LOG("loading %s failed: %s", xns_module_path(), strerror(-ret));
+	}
+	if (access(xnsctl_path(), X_OK))
+		SKIP(return, "%s: %s (build tools/xns, or set XNSCTL)",
+		     xnsctl_path(), strerror(errno));
+	self->devfd = xns_open_dev();
+	ASSERT_GE(self->devfd, 0) {
+		TH_LOG("open %s: %s", XNS_DEV, strerror(-self->devfd));
+	}
+	ASSERT_EQ(0, xns_self_inum(&self->inum));
+
+	/* Pins (bind mounts) made by a test stay private to it. */
+	ASSERT_EQ(0, unshare(CLONE_NEWNS));
+	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	snprintf(self->dir, sizeof(self->dir), "/tmp/xnsctl_test.XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->dir)) {
+		self->dir[0] = '\0';
+	}
+	/* Others (uid 65534) may reach the pins in it. */
+	ASSERT_EQ(0, chmod(self->dir, 0755));
+}
+
+FIXTURE_TEARDOWN(xnsctl)
+{
+	int i, n;
+
+	for (i = 0; i < NR_KIDS; i++)
+		xns_child_kill(&self->kids[i]);
+	for (i = 0; i < NR_FILES; i++) {
+		if (!self->files[i][0])
+			continue;
+		/* Pins left behind, e.g. by a failed unpin. */
+		for (n = 0; n < 8 && !umount2(self->files[i], MNT_DETACH); n++)
+			;
+		if (unlink(self->files[i]) && errno != ENOENT)
+			TH_LOG("could not remove %s: %m", self->files[i]);
+	}
+	if (self->dir[0] && rmdir(self->dir))
+		TH_LOG("could not remove %s: %m", self->dir);
+	if (self->devfd >= 0)
+		close(self->devfd);
+}
+
+/* A file @name in the test's directory, noted in @slot for teardown. */
+static const char *test_file(char slot[PATH_SLOT], const char *dir,
+			     const char *name)
+{
+	snprintf(slot, PATH_SLOT, "%s/%s", dir, name);
+	return slot;
+}
+
+/* Start helper @kid in a new child namespace with one label. */
+static struct xns_holder_report start_holder(struct __test_metadata *_metadata,
+					     struct xns_child *kid,
+					     const char *key, const char *value)
+{
+	struct xns_holder_args args = { .depth = 1, .key = key, .value = value };
+	struct xns_holder_report rep;
+	int ret;
+
+	ret = xns_holder_start(kid, &args, &rep);
+	EXPECT_EQ(0, ret) {
+		TH_LOG("holder: %s", strerror(-ret));
+	}
+	if (ret)
+		memset(&rep, 0, sizeof(rep));
+	return rep;
+}
+
+/* nr_live once namespaces freed before the test are gone. */
+static __u32 settled_nr_live(int devfd)
+{
+	__u32 nr = 0;
+
+	xns_wait_nr_live(devfd, 1, XNS_SETTLE_MS, &nr);
+	return nr;
+}
+
+static const char *const subcommands[] = {
+	"unshare", "enter", "list", "label", "pin", "unpin",
+};
+
+TEST_F(xnsctl, help)
+{
+	struct run_result r;
+	char want[64];
+	unsigned int i;
+
+	XNSCTL(&r, "--help");
+	EXPECT_STATUS(0, &r);
+	EXPECT_CONTAINS(r.out, "Usage:");
+	EXPECT_CONTAINS(r.out, "xnsctl [options] <command>");
+	for (i = 0; i < ARRAY_SIZE(subcommands); i++)
+		EXPECT_CONTAINS(r.out, subcommands[i]);
+	EXPECT_STREQ("", r.err);
+
+	XNSCTL(&r, "-h");
+	EXPECT_STATUS(0, &r);
+	EXPECT_CONTAINS(r.out, "Usage:");
+
+	XNSCTL(&r, "--version");
+	EXPECT_STATUS(0, &r);
+	EXPECT_EQ(0, strncmp(r.out, "xnsctl ", 7)) {
+		TH_LOG("--version printed \"%s\"", r.out);
+	}
+
+	for (i = 0; i < ARRAY_SIZE(subcommands); i++) {
+		snprintf(want, sizeof(want), "xnsctl %s", subcommands[i]);
+		XNSCTL(&r, subcommands[i], "--help");
+		EXPECT_STATUS(0, &r);
+		EXPECT_CONTAINS(r.out, "Usage:");
+		EXPECT_CONTAINS(r.out, want);
+		EXPECT_STREQ("", r.err);
+		XNSCTL(&r, subcommands[i], "-h");
+		EXPECT_STATUS(0, &r);
+		EXPECT_CONTAINS(r.out, want);
+	}
+}
+
+TEST_F(xnsctl, unknown_command)
+{
+	struct run_result r;
+
+	XNSCTL(&r, "frobnicate");
+	EXPECT_STATUS(2, &r);
+	EXPECT_CONTAINS(r.err, "xnsctl: unknown command 'frobnicate'");
+	EXPECT_CONTAINS(r.err, "Usage:");
+	EXPECT_STREQ("", r.out);
+}
+
+TEST_F(xnsctl, usage_errors)
+{
+	static const char *const cases[][6] = {
+		{ NULL },
+		{ "--bogus" },
+		{ "enter" },
+		{ "enter", "-t", "1", "-p", "/proc/1/ns/xns" },
+		{ "enter", "-t", "abc" },
+		{ "enter", "-t", "0" },
+		{ "enter", "--bogus" },
+		{ "unshare", "--label", "novalue" },
+		{ "unshare", "--label", "=value" },
+		{ "unshare", "-x" },
+		{ "list", "extra" },
+		{ "list", "--bogus" },
+		{ "label" },
+		{ "label", "frob" },
+		{ "label", "get" },
+		{ "label", "get", "a", "b" },
+		{ "label", "set", "k" },
+		{ "label", "ls", "x" },
+		{ "label", "-t", "1", "-p", "/proc/1/ns/xns", "ls" },
+		{ "pin" },
+		{ "pin", "a", "b" },
+		{ "unpin" },
+	};
+	struct run_result r;
+	const char *first;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		run_xnsctl_setup(&r, NULL, NULL, cases[i]);
+		first = cases[i][0];
+		if (!first)
+			first = "";
+		EXPECT_STATUS(2, &r) {
+			TH_LOG("case %u: xnsctl %s ...", i, first);
+		}
+		EXPECT_CONTAINS(r.err, "Usage:");
+		EXPECT_STREQ("", r.out);
+	}
+}
+
+TEST_F(xnsctl, unshare_label)
+{
+	struct run_result r;
+	char script[512], *nl;
+	__u32 inum = 0;
+
+	snprintf(script, sizeof(script),
+		 "readlink /proc/self/ns/xns; %s label get a; %s label get c",
+		 xnsctl_path(), xnsctl_path());
+	XNSCTL(&r, "unshare", "--label", "a=b", "-l", "c=d=e", "--",
+	       SH, "-c", script);
+	ASSERT_STATUS(0, &r);
+	EXPECT_STREQ("", r.err);
+	ASSERT_TRUE(parse_link_line(r.out, &inum)) {
+		TH_LOG("output: \"%s\"", r.out);
+	}
+	EXPECT_NE(self->inum, inum);
+	nl = strchr(r.out, '\n');
+	ASSERT_NE(NULL, nl);
+	EXPECT_STREQ("b\nd=e\n", nl + 1);
+
+	/* Without "--", and a program looked up in $PATH. */
+	XNSCTL(&r, "unshare", "readlink", "/proc/self/ns/xns");
+	EXPECT_STATUS(0, &r);
+	EXPECT_TRUE(parse_link_line(r.out, &inum));
+	EXPECT_NE(self->inum, inum);
+
+	/* The caller's namespace is not touched. */
+	EXPECT_EQ(-ENOENT, xns_label_get(self->devfd, "c", NULL, 0));
+}
+
+TEST_F(xnsctl, unshare_shell)
+{
+	struct run_result r;
+	const char *script;
+	__u32 inum = 0;
+	FILE *f;
+
+	/* $SHELL is run when no program is given. */
+	script = test_file(self->files[0], self->dir, "shell");
+	f = fopen(script, "w");
+	ASSERT_NE(NULL, f);
+	fprintf(f, "#!/bin/sh\nreadlink /proc/self/ns/xns\n");
+	ASSERT_EQ(0, fclose(f));
+	ASSERT_EQ(0, chmod(script, 0755));
+	XNSCTL_AS(&r, setup_shell, (void *)script, "unshare");
+	EXPECT_STATUS(0, &r);
+	EXPECT_TRUE(parse_link_line(r.out, &inum)) {
+		TH_LOG("output: \"%s\"", r.out);
+	}
+	EXPECT_NE(self->inum, inum);
+
+	/* Without $SHELL, /bin/sh (reading an empty stdin). */
+	XNSCTL_AS(&r, setup_shell, NULL, "unshare");
+	EXPECT_STATUS(0, &r);
+	EXPECT_STREQ("", r.err);
+}
+
+TEST_F(xnsctl, label_roundtrip)
+{
+	char value[XNS_LABEL_VALUE_MAX];
+	struct run_result r;
+	__u32 inum = 0;
+
+	/* The test moves to a namespace of its own; its labels are ours. */
+	ASSERT_EQ(0, xns_unshare(self->devfd));
+	ASSERT_EQ(0, xns_self_inum(&inum));
+	ASSERT_NE(self->inum, inum);
+
+	XNSCTL(&r, "label", "ls");
+	EXPECT_STATUS(0, &r);
+	EXPECT_STREQ("", r.out);
+
+	XNSCTL(&r, "label", "set", "k", "v");
+	EXPECT_STATUS(0, &r);
+	EXPECT_STREQ("", r.out);
+	EXPECT_STREQ("", r.err);
+	XNSCTL(&r, "label", "get", "k");
+	EXPECT_STATUS(0, &r);
+	EXPECT_STREQ("v\n", r.out);
+	ASSERT_EQ(0, xns_label_get(self->devfd, "k", value, sizeof(value)));
+	EXPECT_STREQ("v", value);
+
+	/* Replace; values with spaces, a leading '-', empty; keys too. */
+	XNSCTL(&r, "label", "set", "k", "v2");
+	EXPECT_STATUS(0, &r);
+	XNSCTL(&r, "label", "set", "k2", "x y");
+	EXPECT_STATUS(0, &r);
+	XNSCTL(&r, "label", "set", "k3", "-1");
+	EXPECT_STATUS(0, &r);
+	XNSCTL(&r, "label", "set", "--", "-k4", "");
+	EXPECT_STATUS(0, &r);
+	XNSCTL(&r, "label", "get", "k3");
+	EXPECT_STREQ("-1\n", r.out);
+	XNSCTL(&r, "label", "get", "--", "-k4");
+	EXPECT_STATUS(0, &r);
+	EXPECT_STREQ("\n", r.out);
+
+	XNSCTL(&r, "label", "ls");
+	EXPECT_STATUS(0, &r);
+	EXPECT_EQ(4, count_lines(r.out));
+	EXPECT_TRUE(has_line(r.out, "k=v2"));
+	EXPECT_TRUE(has_line(r.out, "k2=x y"));
+	EXPECT_TRUE(has_line(r.out, "k3=-1"));
+	EXPECT_TRUE(has_line(r.out, "-k4="));
+
+	XNSCTL(&r, "label", "del", "k");
+	EXPECT_STATUS(0, &r);
+	EXPECT_STREQ("", r.out);
+	EXPECT_EQ(-ENOENT, xns_label_get(self->devfd, "k", NULL, 0));
+	XNSCTL(&r, "label", "get", "k");
+	EXPECT_STATUS(1, &r);
+	EXPECT_STREQ("", r.out);
+	EXPECT_STREQ("xnsctl: label get k: No such file or directory\n", r.err);
+	XNSCTL(&r, "label", "del", "k");
+	EXPECT_STATUS(1, &r);
+	EXPECT_CONTAINS(r.err, "No such file or directory");
+
+	XNSCTL(&r, "label", "ls");
+	EXPECT_STATUS(0, &r);
+	EXPECT_EQ(3, count_lines(r.out));
+	EXPECT_FALSE(has_line(r.out, "k=v2"));
+
+	/* Malformed keys: the kernel's EINVAL, or too long to pass. */
+	XNSCTL(&r, "label", "set", "a b", "v");
+	EXPECT_STATUS(1, &r);
+	EXPECT_CONTAINS(r.err, "Invalid argument");
+	XNSCTL(&r, "label", "set",
+	       "0123456789012345678901234567890123456789012345678901234567890123",
+	       "v");
+	EXPECT_STATUS(1, &r);
+	EXPECT_CONTAINS(r.err, "too long");
+}
+
+TEST_F(xnsctl, label_other_ns)
+{
+	struct xns_holder_report rep;
+	char pid[16], path[64];
+	struct run_result r;
+
+	/* Labels the test sees must not change: give it a namespace. */
+	ASSERT_EQ(0, xns_unshare(self->devfd));
+	rep = start_holder(_metadata, &self->kids[0], "hk", "hv");
+	ASSERT_NE(0U, rep.inum);
+	snprintf(pid, sizeof(pid), "%d", self->kids[0].pid);
+	snprintf(path, sizeof(path), "/proc/%d/ns/xns", self->kids[0].pid);
+
+	XNSCTL(&r, "label", "-t", pid, "get", "hk");
+	EXPECT_STATUS(0, &r);
+	EXPECT_STREQ("hv\n", r.out);
+	XNSCTL(&r, "label", "--target", pid, "set", "x", "y");
+	EXPECT_STATUS(0, &r);
+	XNSCTL(&r, "label", "-p", path, "get", "x");
+	EXPECT_STATUS(0, &r);
+	EXPECT_STREQ("y\n", r.out);
+	XNSCTL(&r, "label", "--path", path, "ls");
+	EXPECT_STATUS(0, &r);
+	EXPECT_EQ(2, count_lines(r.out));
+	EXPECT_TRUE(has_line(r.out, "hk=hv"));
+	EXPECT_TRUE(has_line(r.out, "x=y"));
+	XNSCTL(&r, "label", "-t", pid, "del", "x");
+	EXPECT_STATUS(0, &r);
+	XNSCTL(&r, "label", "-t", pid, "get", "x");
+	EXPECT_STATUS(1, &r);
+	EXPECT_CONTAINS(r.err, "No such file or directory");
+
+	/* None of it happened in the caller's namespace. */
+	EXPECT_EQ(-ENOENT, xns_label_get(self->devfd, "x", NULL, 0));
+	EXPECT_EQ(-ENOENT, xns_label_get(self->devfd, "hk", NULL, 0));
+	XNSCTL(&r, "label", "ls");
+	EXPECT_STATUS(0, &r);
+	EXPECT_STREQ("", r.out);
+
+	EXPECT_EQ(0, xns_child_stop(&self->kids[0]));
+	XNSCTL(&r, "label", "-t", pid, "ls");
+	EXPECT_STATUS(1, &r);
+	EXPECT_CONTAINS(r.err, "No such file or directory");
+}
+
+TEST_F(xnsctl, list_table)
+{
+	struct xns_holder_report rep;
+	struct list_row row;
+	struct xns_info info;
+	struct run_result r;
+	char want[16], header[256], *w[16];
+	int n;
+
+	rep = start_holder(_metadata, &self->kids[0], "hk", "hv");
+	ASSERT_NE(0U, rep.inum);
+	ASSERT_EQ(0, xns_get_info(self->devfd, &info));
+
+	XNSCTL(&r, "list");
+	ASSERT_STATUS(0, &r);
+	EXPECT_STREQ("", r.err);
+	snprintf(header, sizeof(header), "%.*s", (int)strcspn(r.out, "\n"),
+		 r.out);
+	n = split_words(header, w, 16);
+	ASSERT_EQ(LIST_COLS, n);
+	EXPECT_STREQ("INUM", w[0]);
+	EXPECT_STREQ("PARENT", w[1]);
+	EXPECT_STREQ("OWNER", w[2]);
+	EXPECT_STREQ("NPROCS", w[3]);
+	EXPECT_STREQ("PID", w[4]);
+	EXPECT_STREQ("COMMAND", w[5]);
+	EXPECT_STREQ("LABELS", w[6]);
+
+	/* The caller's own namespace. */
+	ASSERT_TRUE(find_row(r.out, self->inum, &row)) {
+		TH_LOG("no row for %u in:\n%s", self->inum, r.out);
+	}
+	EXPECT_GE(atoi(row.nprocs), 1);
+	EXPECT_LE(atoi(row.pid), getpid());
+	snprintf(want, sizeof(want), "%u", info.nr_labels);
+	EXPECT_STREQ(want, row.labels);
+
+	/* The helper's, a child of it: one process, one label. */
+	ASSERT_TRUE(find_row(r.out, rep.inum, &row)) {
+		TH_LOG("no row for %u in:\n%s", rep.inum, r.out);
+	}
+	snprintf(want, sizeof(want), "%u", self->inum);
+	EXPECT_STREQ(want, row.parent);
+	EXPECT_STREQ("0", row.owner);
+	EXPECT_STREQ("1", row.nprocs);
+	snprintf(want, sizeof(want), "%d", self->kids[0].pid);
+	EXPECT_STREQ(want, row.pid);
+	EXPECT_STREQ("xnsctl_test", row.command);
+	EXPECT_STREQ("1", row.labels);
+
+	XNSCTL(&r, "list", "--noheadings");
+	EXPECT_STATUS(0, &r);
+	EXPECT_EQ(NULL, strstr(r.out, "INUM"));
+	EXPECT_TRUE(find_row(r.out, rep.inum, &row));
+}
+
+TEST_F(xnsctl, list_json)
+{
+	struct xns_holder_report rep;
+	char obj[512], want[32], val[128];
+	struct run_result r;
+	const char *p;
+
+	rep = start_holder(_metadata, &self->kids[0], "hk", "hv");
+	ASSERT_NE(0U, rep.inum);
+
+	XNSCTL(&r, "list", "--json");
+	ASSERT_STATUS(0, &r);
+	EXPECT_STREQ("", r.err);
+	ASSERT_TRUE(json_valid(r.out)) {
+		TH_LOG("not valid JSON:\n%s", r.out);
+	}
+	for (p = r.out; isspace((unsigned char)*p); p++)
+		;
+	EXPECT_EQ('[', *p);
+
+	ASSERT_TRUE(json_find_ns(r.out, self->inum, obj, sizeof(obj))) {
+		TH_LOG("no \"inum\": %u in:\n%s", self->inum, r.out);
+	}
+	ASSERT_TRUE(json_field(obj, "nprocs", val, sizeof(val)));
+	EXPECT_GE(atoi(val), 1);
+
+	ASSERT_TRUE(json_find_ns(r.out, rep.inum, obj, sizeof(obj))) {
+		TH_LOG("no \"inum\": %u in:\n%s", rep.inum, r.out);
+	}
+	snprintf(want, sizeof(want), "%u", self->inum);
+	EXPECT_TRUE(json_field_is(obj, "parent", want)) {
+		TH_LOG("%s", obj);
+	}
+	snprintf(want, sizeof(want), "%d", self->kids[0].pid);
+	EXPECT_TRUE(json_field_is(obj, "pid", want)) {
+		TH_LOG("%s", obj);
+	}
+	EXPECT_TRUE(json_field_is(obj, "owner", "0"));
+	EXPECT_TRUE(json_field_is(obj, "nprocs", "1"));
+	EXPECT_TRUE(json_field_is(obj, "command", "\"xnsctl_test\""));
+	EXPECT_TRUE(json_field_is(obj, "labels", "1")) {
+		TH_LOG("%s", obj);
+	}
+
+	XNSCTL(&r, "list", "-J");
+	EXPECT_STATUS(0, &r);
+	EXPECT_TRUE(json_valid(r.out));
+}
+
+TEST_F(xnsctl, pin_unpin)
+{
+	char cmd[128], obj[512], want[32];
+	struct list_row row;
+	struct run_result r;
+	const char *path;
+	__u32 before, inum = 0, now = 0;
+	struct stat st;
+	int ret;
+
+	before = settled_nr_live(self->devfd);
+	path = test_file(self->files[0], self->dir, "pin");
+
+	/* A namespace pinned from inside, by its only process. */
+	XNSCTL(&r, "unshare", "--label", "k=pinned", "--",
+	       xnsctl_path(), "pin", path);
+	ASSERT_STATUS(0, &r);
+	EXPECT_STREQ("", r.out);
+	ASSERT_EQ(0, stat(path, &st));
+	inum = st.st_ino;
+	EXPECT_NE(self->inum, inum);
+	EXPECT_TRUE(S_ISREG(st.st_mode));
+	ret = xns_wait_nr_live(self->devfd, before + 1, XNS_SETTLE_MS, &now);
+	EXPECT_EQ(0, ret) {
+		TH_LOG("nr_live %u, want %u", now, before + 1);
+	}
+
+	/* It is listed with no process. */
+	XNSCTL(&r, "list");
+	EXPECT_STATUS(0, &r);
+	ASSERT_TRUE(find_row(r.out, inum, &row)) {
+		TH_LOG("no row for the pinned %u in:\n%s", inum, r.out);
+	}
+	EXPECT_STREQ("0", row.nprocs);
+	EXPECT_STREQ("-", row.pid);
+	EXPECT_STREQ("-", row.command);
+	EXPECT_STREQ("1", row.labels);
+	snprintf(want, sizeof(want), "%u", self->inum);
+	EXPECT_STREQ(want, row.parent);
+	XNSCTL(&r, "list", "--json");
+	EXPECT_STATUS(0, &r);
+	ASSERT_TRUE(json_find_ns(r.out, inum, obj, sizeof(obj)));
+	EXPECT_TRUE(json_field_is(obj, "nprocs", "0"));
+	EXPECT_TRUE(json_field_is(obj, "pid", "null"));
+	EXPECT_TRUE(json_field_is(obj, "command", "null"));
+
+	/* It can be entered, and keeps its label. */
+	XNSCTL(&r, "enter", "-p", path, "--", xnsctl_path(), "label", "get", "k");
+	EXPECT_STATUS(0, &r);
+	EXPECT_STREQ("pinned\n", r.out);
+	XNSCTL(&r, "enter", "--path", path, SH, "-c",
+	       "readlink /proc/self/ns/xns");
+	EXPECT_STATUS(0, &r);
+	snprintf(cmd, sizeof(cmd), "xns:[%u]\n", inum);
+	EXPECT_STREQ(cmd, r.out);
+	XNSCTL(&r, "label", "-p", path, "get", "k");
+	EXPECT_STATUS(0, &r);
+	EXPECT_STREQ("pinned\n", r.out);
+
+	/* Unpinned, it goes away; the file stays. */
+	XNSCTL(&r, "unpin", path);
+	EXPECT_STATUS(0, &r);
+	EXPECT_STREQ("", r.out);
+	EXPECT_STREQ("", r.err);
+	ASSERT_EQ(0, stat(path, &st));
+	EXPECT_NE(inum, st.st_ino);
+	ret = xns_wait_nr_live(self->devfd, before, XNS_SETTLE_MS, &now);
+	EXPECT_EQ(0, ret) {
+		TH_LOG("nr_live %u, want %u", now, before);
+	}
+	XNSCTL(&r, "list");
+	EXPECT_STATUS(0, &r);
+	EXPECT_FALSE(find_row(r.out, inum, &row));
+
+	XNSCTL(&r, "unpin", path);
+	EXPECT_STATUS(1, &r);
+	EXPECT_CONTAINS(r.err, "no xns namespace is pinned there");
+	XNSCTL(&r, "enter", "-p", path, "--", "/bin/true");
+	EXPECT_STATUS(1, &r);
+	EXPECT_CONTAINS(r.err, "not a namespace file");
+}
+
+TEST_F(xnsctl, pin_target)
+{
+	struct xns_holder_report rep;
+	struct list_row row;
+	struct run_result r;
+	const char *path;
+	char pid[16];
+	struct stat st;
+	__u32 before;
+	int fd;
+
+	before = settled_nr_live(self->devfd);
+	rep = start_holder(_metadata, &self->kids[0], "hk", "hv");
+	ASSERT_NE(0U, rep.inum);
+	snprintf(pid, sizeof(pid), "%d", self->kids[0].pid);
+
+	/* An existing file; the option after the path. */
+	path = test_file(self->files[0], self->dir, "pin");
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	ASSERT_GE(fd, 0);
+	close(fd);
+	XNSCTL(&r, "pin", path, "-t", pid);
+	ASSERT_STATUS(0, &r);
+	ASSERT_EQ(0, stat(path, &st));
+	EXPECT_EQ(rep.inum, st.st_ino);
+
+	/* The last process leaves; the namespace stays. */
+	EXPECT_EQ(0, xns_child_stop(&self->kids[0]));
+	XNSCTL(&r, "list");
+	EXPECT_STATUS(0, &r);
+	ASSERT_TRUE(find_row(r.out, rep.inum, &row)) {
+		TH_LOG("no row for %u in:\n%s", rep.inum, r.out);
+	}
+	EXPECT_STREQ("0", row.nprocs);
+	EXPECT_STREQ("1", row.labels);
+	XNSCTL(&r, "label", "-p", path, "get", "hk");
+	EXPECT_STATUS(0, &r);
+	EXPECT_STREQ("hv\n", r.out);
+
+	XNSCTL(&r, "unpin", path);
+	EXPECT_STATUS(0, &r);
+	EXPECT_EQ(0, xns_wait_nr_live(self->devfd, before, XNS_SETTLE_MS, NULL));
+}
+
+TEST_F(xnsctl, enter_target)
+{
+	struct xns_holder_report rep;
+	struct run_result r;
+	char pid[16], want[64];
+
+	rep = start_holder(_metadata, &self->kids[0], "hk", "hv");
+	ASSERT_NE(0U, rep.inum);
+	snprintf(pid, sizeof(pid), "%d", self->kids[0].pid);
+
+	XNSCTL(&r, "enter", "-t", pid, "--", SH, "-c",
+	       "readlink /proc/self/ns/xns");
+	EXPECT_STATUS(0, &r);
+	EXPECT_STREQ("", r.err);
+	snprintf(want, sizeof(want), "xns:[%u]\n", rep.inum);
+	EXPECT_STREQ(want, r.out);
+
+	XNSCTL(&r, "enter", "--target", pid, xnsctl_path(), "label", "get",
+	       "hk");
+	EXPECT_STATUS(0, &r);
+	EXPECT_STREQ("hv\n", r.out);
+
+	/* The program's exit status is passed on. */
+	XNSCTL(&r, "enter", "-t", pid, "--", SH, "-c", "exit 7");
+	EXPECT_STATUS(7, &r);
+}
+
+TEST_F(xnsctl, enter_errors)
+{
+	struct run_result r;
+
+	XNSCTL(&r, "enter", "-p", "/nonexistent");
+	EXPECT_STATUS(1, &r);
+	EXPECT_STREQ("xnsctl: cannot open /nonexistent: No such file or directory\n",
+		     r.err);
+	EXPECT_STREQ("", r.out);
+
+	XNSCTL(&r, "enter", "-t", "999999999");
+	EXPECT_STATUS(1, &r);
+	EXPECT_CONTAINS(r.err, "No such file or directory");
+
+	XNSCTL(&r, "enter", "-p", "/proc/self/ns/uts", "--", "/bin/true");
+	EXPECT_STATUS(1, &r);
+	EXPECT_CONTAINS(r.err, "not an xns namespace");
+
+	XNSCTL(&r, "enter", "-p", self->dir, "--", "/bin/true");
+	EXPECT_STATUS(1, &r);
+	EXPECT_CONTAINS(r.err, "not a namespace file");
+
+	/* The program cannot be found or run: 127, 126. */
+	XNSCTL(&r, "unshare", "--", "/nonexistent/prog");
+	EXPECT_STATUS(127, &r);
+	EXPECT_STREQ("xnsctl: failed to execute /nonexistent/prog: No such file or directory\n",
+		     r.err);
+	XNSCTL(&r, "enter", "-t", "1", "--", self->dir);
+	EXPECT_STATUS(126, &r);
+	EXPECT_CONTAINS(r.err, "Permission denied");
+}
+
+TEST_F(xnsctl, label_set_eperm)
+{
+	struct run_result r;
+
+	/* uid 65534 in a namespace of its own, owned by the initial userns. */
+	XNSCTL_AS(&r, setup_unshare_nobody, NULL, "label", "set", "a", "b");
+	EXPECT_STATUS(1, &r);
+	EXPECT_STREQ("xnsctl: label set a: Operation not permitted\n", r.err);
+	XNSCTL_AS(&r, setup_unshare_nobody, NULL, "label", "del", "a");
+	EXPECT_STATUS(1, &r);
+	EXPECT_CONTAINS(r.err, "Operation not permitted");
+
+	/* Reading is allowed. */
+	XNSCTL_AS(&r, setup_unshare_nobody, NULL, "label", "get", "a");
+	EXPECT_STATUS(1, &r);
+	EXPECT_CONTAINS(r.err, "No such file or directory");
+	XNSCTL_AS(&r, setup_unshare_nobody, NULL, "label", "ls");
+	EXPECT_STATUS(0, &r);
+	EXPECT_STREQ("", r.err);
+
+	/* Creating namespaces is not. */
+	XNSCTL_AS(&r, setup_nobody, NULL, "unshare", "--", "/bin/true");
+	EXPECT_STATUS(1, &r);
+	EXPECT_STREQ("xnsctl: unshare: Operation not permitted\n", r.err);
+}
+
+TEST_F(xnsctl, setns_eperm)
+{
+	struct xns_holder_report rep;
+	struct list_row row;
+	struct run_result r;
+	const char *path;
+	char pid[16];
+
+	rep = start_holder(_metadata, &self->kids[0], "hk", "hv");
+	ASSERT_NE(0U, rep.inum);
+	snprintf(pid, sizeof(pid), "%d", self->kids[0].pid);
+	path = test_file(self->files[0], self->dir, "pin");
+	XNSCTL(&r, "pin", "--target", pid, path);
+	ASSERT_STATUS(0, &r);
+
+	XNSCTL_AS(&r, setup_nobody, NULL, "enter", "-p", path, "--",
+		  "/bin/true");
+	EXPECT_STATUS(1, &r);
+	EXPECT_STREQ("xnsctl: setns: Operation not permitted\n", r.err);
+	XNSCTL_AS(&r, setup_nobody, NULL, "label", "-p", path, "get", "hk");
+	EXPECT_STATUS(1, &r);
+	EXPECT_STREQ("xnsctl: setns: Operation not permitted\n", r.err);
+
+	/*
+	 * Listed through the pin: the helper's /proc files are not open to
+	 * uid 65534, and its labels cannot be counted.
+	 */
+	XNSCTL_AS(&r, setup_nobody, NULL, "list");
+	EXPECT_STATUS(0, &r);
+	ASSERT_TRUE(find_row(r.out, rep.inum, &row)) {
+		TH_LOG("no row for %u in:\n%s", rep.inum, r.out);
+	}
+	EXPECT_STREQ("0", row.nprocs);
+	EXPECT_STREQ("-", row.labels);
+
+	/* Unpinning needs privilege too. */
+	XNSCTL_AS(&r, setup_nobody, NULL, "unpin", path);
+	EXPECT_STATUS(1, &r);
+	EXPECT_CONTAINS(r.err, "Operation not permitted");
+
+	XNSCTL(&r, "unpin", path);
+	EXPECT_STATUS(0, &r);
+}
+
+TEST_HARNESS_MAIN
