@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # lint.sh: the style rules of the project, checked by make check:
-# rustfmt (kernel .rustfmt.toml) on rust/, checkpatch --strict on the
-# patch series and on the C sources.  Clippy runs in the module build.
+# rustfmt (kernel .rustfmt.toml) on rust/ and samples/rust/, checkpatch
+# --strict on the patch series and on the C sources.  Clippy runs in the module build.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,8 +13,8 @@ top=$(cd "$here/../../.." && pwd)
 status=0
 checkpatch=(perl "$KSRC_PRISTINE/scripts/checkpatch.pl" --strict --no-tree -q)
 
-if ! rustfmt --edition 2021 --check --config-path "$KSRC_PRISTINE/.rustfmt.toml" "$top"/rust/*.rs; then
-	echo "lint: FAIL: rustfmt (fix with: rustfmt --edition 2021 --config-path $KSRC_PRISTINE/.rustfmt.toml rust/*.rs)"
+if ! rustfmt --edition 2021 --check --config-path "$KSRC_PRISTINE/.rustfmt.toml" "$top"/rust/*.rs "$top"/samples/rust/*.rs; then
+	echo "lint: FAIL: rustfmt (fix with: rustfmt --edition 2021 --config-path $KSRC_PRISTINE/.rustfmt.toml rust/*.rs samples/rust/*.rs)"
 	status=1
 fi
 for p in "$top"/patches/*.patch; do
@@ -26,7 +26,7 @@ for p in "$top"/patches/*.patch; do
 		status=1
 	}
 done
-for f in "$here"/*.c "$top"/tools/testing/selftests/xns/*.[ch]; do
+for f in "$here"/*.c "$top"/tools/xns/*.c "$top"/tools/testing/selftests/xns/*.[ch]; do
 	out=$("${checkpatch[@]}" -f "$f") || {
 		printf '%s\n' "$out"
 		echo "lint: FAIL: checkpatch $f"

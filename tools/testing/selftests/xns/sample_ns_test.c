@@ -1,0 +1,947 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A second namespace type beside xns: "counter", provided by the sample
+ * module rust_ns_counter (samples/rust/rust_ns_counter.rs, UAPI in
+ * samples/rust/ns_counter.h), written against the same Rust abstractions.
+ *
+ * Both types show up in /proc/<pid>/ns on the same nsfs with distinct
+ * inode numbers, their namespaces are independent of each other, and
+ * each module can be unloaded while the other stays loaded and working.
+ * The sample cannot be unloaded while one of its non-initial namespaces
+ * has members or any of its nsfs files is open or bind-mounted.
+ *
+ * Each test loads the sample ($NS_COUNTER_MODULE, default
+ * /lib/modules/rust_ns_counter.ko) and unloads it at the end.  xns must be
+ * loaded or loadable ($XNS_MODULE); it is left loaded.
+ */
+#define _GNU_SOURCE
+#include <assert.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/nsfs.h>
+#include <linux/xns.h>
+
+#include "../../../../samples/rust/ns_counter.h"
+#include "xns_util.h"
+#include "kselftest_harness.h"
+
+#ifndef NS_GET_USERNS
+#define NS_GET_USERNS		_IO(NSIO, 0x1)
+#endif
+#ifndef NS_GET_PARENT
+#define NS_GET_PARENT		_IO(NSIO, 0x2)
+#endif
+
+#define NSC_MODULE_NAME		"rust_ns_counter"
+#define NSC_MODULE_DEFAULT	"/lib/modules/" NSC_MODULE_NAME ".ko"
+#define NSC_SYSFS_DIR		"/sys/module/" NSC_MODULE_NAME
+#define NSC_DEV			"/dev/ns_counter"
+#define NSC_NAME		"counter"
+#define NSC_SELF_LINK		"/proc/self/ns/" NSC_NAME
+
+static_assert(sizeof(struct ns_counter_info) == 24,
+	      "struct ns_counter_info must match the module's mirror");
+static_assert(offsetof(struct ns_counter_info, inum) == 16,
+	      "struct ns_counter_info must match the module's mirror");
+static_assert(NS_COUNTER_NS_TYPE != XNS_NS_TYPE,
+	      "the two types need distinct ns_type values");
+
+static const char *nsc_module_path(void)
+{
+	const char *path = getenv("NS_COUNTER_MODULE");
+
+	return path && *path ? path : NSC_MODULE_DEFAULT;
+}
+
+static bool nsc_loaded(void)
+{
+	return access(NSC_SYSFS_DIR, F_OK) == 0;
+}
+
+/* finit_module() of the sample, errors passed through unchanged. */
+static int nsc_load(void)
+{
+	int fd, ret;
+
+	fd = open(nsc_module_path(), O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+static int nsc_unload(void)
+{
+	if (syscall(SYS_delete_module, NSC_MODULE_NAME, O_NONBLOCK))
+		return -errno;
+	return 0;
+}
+
+/* Unload, retrying for up to @timeout_ms while the module is busy. */
+static int nsc_unload_wait(unsigned int timeout_ms)
+{
+	unsigned int waited = 0;
+	int ret;
+
+	for (;;) {
+		ret = nsc_unload();
+		if (ret != -EAGAIN || waited >= timeout_ms)
+			return ret;
+		xns_msleep(10);
+		waited += 10;
+	}
+}
+
+static int nsc_open_dev(void)
+{
+	int fd = open(NSC_DEV, O_RDWR | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static int nsc_get(int devfd, struct ns_counter_info *info)
+{
+	memset(info, 0xff, sizeof(*info));
+	return xns_ioctl(devfd, NS_COUNTER_IOC_GET, info);
+}
+
+/* Inode number of the namespace @path links to, parsing "@type:[N]". */
+static int ns_link_inum(const char *path, const char *type, __u32 *inum)
+{
+	size_t len = strlen(type);
+	unsigned long val;
+	char buf[64], *end;
+	int ret;
+
+	ret = xns_readlink(path, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	if (strncmp(buf, type, len) || buf[len] != ':' || buf[len + 1] != '[' ||
+	    buf[len + 2] < '0' || buf[len + 2] > '9')
+		return -EINVAL;
+	errno = 0;
+	val = strtoul(buf + len + 2, &end, 10);
+	if (errno || strcmp(end, "]") || val == 0 || val > 0xffffffffUL)
+		return -EINVAL;
+	*inum = val;
+	return 0;
+}
+
+/* Inode number of the @type namespace of @pid (0: the caller). */
+static int ns_pid_inum(pid_t pid, const char *type, __u32 *inum)
+{
+	char path[64];
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, type);
+	else
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", type);
+	return ns_link_inum(path, type, inum);
+}
+
+/* Open the nsfs file of the @type namespace of @pid (0: the caller). */
+static int ns_open(pid_t pid, const char *type)
+{
+	char path[64];
+	int fd;
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, type);
+	else
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", type);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static bool ns_dir_lists(const char *name)
+{
+	struct dirent *de;
+	bool found = false;
+	DIR *dir;
+
+	dir = opendir("/proc/self/ns");
+	if (!dir)
+		return false;
+	while ((de = readdir(dir)))
+		found |= !strcmp(de->d_name, name);
+	closedir(dir);
+	return found;
+}
+
+/* What a process sees of both types. */
+struct nsc_view {
+	__s32 err;
+	__u32 counter_inum;	/* readlink of /proc/self/ns/counter */
+	__u32 xns_inum;		/* readlink of /proc/self/ns/xns */
+	__u32 pad;
+	struct ns_counter_info info;	/* NS_COUNTER_IOC_GET */
+};
+
+static int nsc_view(struct nsc_view *view)
+{
+	int devfd, ret;
+
+	memset(view, 0, sizeof(*view));
+	ret = ns_pid_inum(0, NSC_NAME, &view->counter_inum);
+	/* 0 if xns is not loaded. */
+	if (!ret && xns_module_loaded())
+		ret = xns_self_inum(&view->xns_inum);
+	devfd = nsc_open_dev();
+	if (!ret)
+		ret = devfd < 0 ? devfd : nsc_get(devfd, &view->info);
+	if (devfd >= 0)
+		close(devfd);
+	view->err = ret;
+	return ret;
+}
+
+/*
+ * A helper that optionally moves into a new counter namespace and/or a
+ * new xns, increments its counter @incs times, checks that a child it
+ * forks inherits both namespaces, reports what it sees and stays until
+ * released.
+ */
+struct nsc_holder_args {
+	bool counter;
+	bool xns;
+	unsigned int incs;
+};
+
+static int nsc_holder_fn(struct xns_child *c, void *arg)
+{
+	const struct nsc_holder_args *args = arg;
+	struct nsc_view view = {}, kid;
+	int devfd, xfd, ret = 0;
+	unsigned int i;
+	pid_t pid;
+
+	devfd = nsc_open_dev();
+	if (devfd < 0)
+		ret = devfd;
+	if (!ret && args->counter)
+		ret = xns_ioctl(devfd, NS_COUNTER_IOC_UNSHARE, NULL);
+	if (!ret && args->xns) {
+		xfd = xns_open_dev();
+		ret = xfd < 0 ? xfd : xns_unshare(xfd);
+		if (xfd >= 0)
+			close(xfd);
+	}
+	for (i = 0; !ret && i < args->incs; i++)
+		ret = xns_ioctl(devfd, NS_COUNTER_IOC_INC, NULL);
+	if (devfd >= 0)
+		close(devfd);
+	if (!ret)
+		ret = nsc_view(&view);
+	if (!ret) {
+		/* A child starts out in the same namespaces. */
+		pid = fork();
+		if (pid == 0)
+			_exit(nsc_view(&kid) || kid.counter_inum != view.counter_inum ||
+			      kid.xns_inum != view.xns_inum ||
+			      kid.info.value != view.info.value);
+		if (pid < 0 || waitpid(pid, &ret, 0) != pid)
+			ret = -ECHILD;
+		else if (ret)
+			ret = -EXDEV;
+	}
+	view.err = ret;
+	if (xns_send(c->rep, &view, sizeof(view)) || ret)
+		return 1;
+	xns_child_hold(c);
+	return 0;
+}
+
+/* Start a holder; returns 0 with @view filled in, or a negative errno. */
+static int nsc_holder_start(struct xns_child *c,
+			    const struct nsc_holder_args *args,
+			    struct nsc_view *view)
+{
+	int ret;
+
+	memset(view, 0, sizeof(*view));
+	ret = xns_child_start(c, nsc_holder_fn, (void *)args);
+	if (ret)
+		return ret;
+	ret = xns_child_recv(c, view, sizeof(*view));
+	if (!ret)
+		ret = view->err;
+	if (ret)
+		xns_child_stop(c);
+	return ret;
+}
+
+FIXTURE(sample)
+{
+	struct xns_child kid;
+	struct xns_child kid2;
+	int fd;
+	int fd2;
+	char bind_target[64];
+	bool mounted;
+};
+
+FIXTURE_SETUP(sample)
+{
+	int ret;
+
+	xns_child_init(&self->kid);
+	xns_child_init(&self->kid2);
+	self->fd = -1;
+	self->fd2 = -1;
+	self->bind_target[0] = '\0';
+	self->mounted = false;
+
+	if (geteuid() != 0)
+		SKIP(return, "must be run as root");
+	ret = xns_load();
+	if (ret == -ENOENT)
+		SKIP(return, "xns is not loaded and %s does not exist (set XNS_MODULE)",
+		     xns_module_path());
+	ASSERT_EQ(0, ret) {
+		TH_LOG("loading %s failed: %s", xns_module_path(), strerror(-ret));
+	}
+	if (access(nsc_module_path(), R_OK))
+		SKIP(return, "%s: %s (build samples/rust or set NS_COUNTER_MODULE)",
+		     nsc_module_path(), strerror(errno));
+	/* Bind mounts made by a test stay private to it. */
+	ASSERT_EQ(0, unshare(CLONE_NEWNS));
+	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	/* Last: a failed setup skips the teardown. */
+	ret = nsc_load();
+	ASSERT_TRUE(ret == 0 || ret == -EEXIST) {
+		TH_LOG("loading %s failed: %s", nsc_module_path(), strerror(-ret));
+	}
+}
+
+FIXTURE_TEARDOWN(sample)
+{
+	int ret;
+
+	xns_child_kill(&self->kid);
+	xns_child_kill(&self->kid2);
+	if (self->fd >= 0)
+		close(self->fd);
+	if (self->fd2 >= 0)
+		close(self->fd2);
+	if (self->mounted)
+		umount2(self->bind_target, MNT_DETACH);
+	if (self->bind_target[0])
+		unlink(self->bind_target);
+	if (nsc_loaded()) {
+		ret = nsc_unload_wait(XNS_SETTLE_MS);
+		if (ret)
+			TH_LOG("could not unload %s: %s", NSC_MODULE_NAME,
+			       strerror(-ret));
+	}
+	/* Leave xns loaded for whatever runs next. */
+	if (xns_load())
+		TH_LOG("could not load xns again");
+}
+
+/* The sample must refuse to unload, and stay usable. */
+static void expect_busy(struct __test_metadata *_metadata, const char *what)
+{
+	struct ns_counter_info info;
+	int ret, devfd;
+
+	ret = nsc_unload();
+	EXPECT_EQ(-EAGAIN, ret) {
+		TH_LOG("delete_module(%s) while %s: %s, want EAGAIN",
+		       NSC_MODULE_NAME, what, ret ? strerror(-ret) : "unloaded");
+	}
+	ASSERT_TRUE(nsc_loaded()) {
+		TH_LOG("%s was unloaded while %s", NSC_MODULE_NAME, what);
+	}
+	devfd = nsc_open_dev();
+	ASSERT_GE(devfd, 0);
+	EXPECT_EQ(0, nsc_get(devfd, &info));
+	close(devfd);
+}
+
+/* With nothing left, the sample must unload; then load it again. */
+static void expect_unloads(struct __test_metadata *_metadata,
+			   const char *what)
+{
+	int ret;
+
+	ret = nsc_unload_wait(XNS_SETTLE_MS);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("delete_module(%s) after %s: %s", NSC_MODULE_NAME, what,
+		       strerror(-ret));
+	}
+	ASSERT_FALSE(nsc_loaded());
+	ret = nsc_load();
+	ASSERT_EQ(0, ret) {
+		TH_LOG("loading %s again: %s", nsc_module_path(), strerror(-ret));
+	}
+}
+
+TEST_F(sample, proc_entries)
+{
+	ino_t xino = 0, cino = 0, uino = 0;
+	dev_t xdev = 0, cdev = 0, udev = 0;
+	struct ns_counter_info info;
+	__u32 inum = 0;
+	__u64 id = 0;
+	int devfd;
+
+	ASSERT_EQ(0, xns_path_ino(XNS_SELF_LINK, &xino, &xdev));
+	ASSERT_EQ(0, xns_path_ino(NSC_SELF_LINK, &cino, &cdev));
+	ASSERT_EQ(0, xns_path_ino("/proc/self/ns/uts", &uino, &udev));
+	EXPECT_NE(xino, cino);
+	EXPECT_NE(uino, cino);
+	/* One nsfs for all types: st_dev + st_ino identify a namespace. */
+	EXPECT_EQ(xdev, cdev);
+	EXPECT_EQ(udev, cdev);
+
+	ASSERT_EQ(0, ns_link_inum(NSC_SELF_LINK, NSC_NAME, &inum));
+	EXPECT_EQ(cino, inum);
+	EXPECT_TRUE(ns_dir_lists("xns"));
+	EXPECT_TRUE(ns_dir_lists(NSC_NAME));
+
+	devfd = nsc_open_dev();
+	ASSERT_GE(devfd, 0) {
+		TH_LOG("open %s: %s", NSC_DEV, strerror(-devfd));
+	}
+	ASSERT_EQ(0, nsc_get(devfd, &info));
+	close(devfd);
+	EXPECT_EQ(cino, info.inum);
+	EXPECT_EQ(0U, info.pad);
+
+	self->fd = ns_open(0, NSC_NAME);
+	ASSERT_GE(self->fd, 0);
+	ASSERT_EQ(0, ioctl(self->fd, NS_GET_ID, &id));
+	EXPECT_EQ(info.ns_id, id);
+}
+
+TEST_F(sample, nsfs_ioctls)
+{
+	ino_t user_ino = 0;
+	struct stat st;
+	int fd;
+
+	ASSERT_EQ(0, xns_path_ino("/proc/self/ns/user", &user_ino, NULL));
+	self->fd = ns_open(0, NSC_NAME);
+	ASSERT_GE(self->fd, 0);
+	self->fd2 = ns_open(0, "xns");
+	ASSERT_GE(self->fd2, 0);
+
+	EXPECT_EQ(NS_COUNTER_NS_TYPE, ioctl(self->fd, NS_GET_NSTYPE));
+	EXPECT_EQ(XNS_NS_TYPE, ioctl(self->fd2, NS_GET_NSTYPE));
+
+	/* Counter namespaces do not nest. */
+	EXPECT_EQ(-1, ioctl(self->fd, NS_GET_PARENT));
+	EXPECT_EQ(EINVAL, errno);
+
+	/* The initial one is owned by the initial user namespace. */
+	fd = ioctl(self->fd, NS_GET_USERNS);
+	ASSERT_GE(fd, 0) {
+		TH_LOG("NS_GET_USERNS: %m");
+	}
+	ASSERT_EQ(0, fstat(fd, &st));
+	close(fd);
+	EXPECT_EQ(user_ino, st.st_ino);
+}
+
+TEST_F(sample, counter)
+{
+	struct nsc_holder_args args = { .counter = true, .incs = 3 };
+	struct ns_counter_info before, after;
+	struct nsc_view view;
+	int devfd, ret;
+
+	devfd = nsc_open_dev();
+	ASSERT_GE(devfd, 0);
+	self->fd = devfd;
+	ASSERT_EQ(0, nsc_get(devfd, &before));
+	ASSERT_EQ(0, xns_ioctl(devfd, NS_COUNTER_IOC_INC, NULL));
+	ASSERT_EQ(0, xns_ioctl(devfd, NS_COUNTER_IOC_INC, NULL));
+	ASSERT_EQ(0, nsc_get(devfd, &after));
+	EXPECT_EQ(before.value + 2, after.value);
+	EXPECT_EQ(before.inum, after.inum);
+	EXPECT_EQ(before.ns_id, after.ns_id);
+
+	/* A new namespace has a counter of its own, starting at 0. */
+	ret = nsc_holder_start(&self->kid, &args, &view);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("unshare and increment in a child: %s", strerror(-ret));
+	}
+	EXPECT_EQ(3U, view.info.value);
+	EXPECT_NE(after.inum, view.info.inum);
+	EXPECT_NE(after.ns_id, view.info.ns_id);
+	EXPECT_EQ(view.counter_inum, view.info.inum);
+
+	ASSERT_EQ(0, nsc_get(devfd, &before));
+	EXPECT_EQ(after.value, before.value) {
+		TH_LOG("increments in a child namespace changed the initial one");
+	}
+	EXPECT_EQ(0, xns_child_stop(&self->kid));
+
+	EXPECT_EQ(-ENOTTY, xns_ioctl(devfd, _IO(NS_COUNTER_IOC_MAGIC, 3), NULL));
+}
+
+/* Probe: setns() into both namespaces of a holder, one at a time. */
+struct cross_args {
+	int counter_fd;		/* counter namespace of holder A */
+	int xns_fd;		/* xns of holder B */
+	struct nsc_view start, a, b;
+};
+
+static int cross_child(__always_unused struct xns_child *c, void *arg)
+{
+	struct cross_args *args = arg;
+	struct nsc_view view;
+
+	xns_child_check(!setns(args->counter_fd, 0), "setns(counter): %m");
+	xns_child_check(!nsc_view(&view), "view: %s", strerror(-view.err));
+	xns_child_check(view.counter_inum == args->a.counter_inum,
+			"counter %u after setns, want %u", view.counter_inum,
+			args->a.counter_inum);
+	xns_child_check(view.xns_inum == args->start.xns_inum,
+			"setns(counter) moved xns from %u to %u",
+			args->start.xns_inum, view.xns_inum);
+	xns_child_check(view.info.value == args->a.info.value,
+			"counter value %llu, want %llu",
+			(unsigned long long)view.info.value,
+			(unsigned long long)args->a.info.value);
+
+	xns_child_check(!setns(args->xns_fd, 0), "setns(xns): %m");
+	xns_child_check(!nsc_view(&view), "view: %s", strerror(-view.err));
+	xns_child_check(view.xns_inum == args->b.xns_inum,
+			"xns %u after setns, want %u", view.xns_inum,
+			args->b.xns_inum);
+	xns_child_check(view.counter_inum == args->a.counter_inum,
+			"setns(xns) moved counter from %u to %u",
+			args->a.counter_inum, view.counter_inum);
+	return 0;
+}
+
+TEST_F(sample, independent_of_xns)
+{
+	struct nsc_holder_args only_counter = { .counter = true, .incs = 2 };
+	struct nsc_holder_args only_xns = { .xns = true };
+	struct cross_args args = { .counter_fd = -1, .xns_fd = -1 };
+	int ret;
+
+	ASSERT_EQ(0, nsc_view(&args.start));
+
+	ret = nsc_holder_start(&self->kid, &only_counter, &args.a);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("child in a new counter namespace: %s", strerror(-ret));
+	}
+	EXPECT_NE(args.start.counter_inum, args.a.counter_inum);
+	EXPECT_EQ(args.start.xns_inum, args.a.xns_inum) {
+		TH_LOG("a new counter namespace changed the xns");
+	}
+
+	ret = nsc_holder_start(&self->kid2, &only_xns, &args.b);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("child in a new xns: %s", strerror(-ret));
+	}
+	EXPECT_NE(args.start.xns_inum, args.b.xns_inum);
+	EXPECT_EQ(args.start.counter_inum, args.b.counter_inum) {
+		TH_LOG("a new xns changed the counter namespace");
+	}
+	EXPECT_NE(args.a.counter_inum, args.b.xns_inum);
+
+	/* Keep both namespaces by a file only; their members exit. */
+	self->fd = ns_open(self->kid.pid, NSC_NAME);
+	ASSERT_GE(self->fd, 0);
+	self->fd2 = ns_open(self->kid2.pid, "xns");
+	ASSERT_GE(self->fd2, 0);
+	EXPECT_EQ(0, xns_child_stop(&self->kid));
+	EXPECT_EQ(0, xns_child_stop(&self->kid2));
+
+	args.counter_fd = self->fd;
+	args.xns_fd = self->fd2;
+	EXPECT_EQ(0, xns_run_child(cross_child, &args));
+}
+
+/* Probe: setns() with the wrong and the right flags. */
+struct setns_args {
+	int counter_fd;		/* a new counter namespace */
+	int init_fd;		/* the initial counter namespace */
+	int xns_fd;		/* the caller's xns */
+	__u32 counter_inum;
+	__u32 init_inum;
+	__u64 value;
+};
+
+static void check_counter(const struct setns_args *args, __u32 want,
+			  const char *step)
+{
+	__u32 inum = 0;
+	int ret;
+
+	ret = ns_pid_inum(0, NSC_NAME, &inum);
+	xns_child_check(!ret, "%s: readlink: %s", step, strerror(-ret));
+	xns_child_check(inum == want, "%s: counter %u, want %u (new %u, initial %u)",
+			step, inum, want, args->counter_inum, args->init_inum);
+}
+
+static int setns_child(__always_unused struct xns_child *c, void *arg)
+{
+	const struct setns_args *args = arg;
+	struct nsc_view view;
+	__u32 xinum = 0;
+	int ret;
+
+	xns_child_check(!xns_self_inum(&xinum), "readlink xns");
+
+	ret = xns_setns(args->counter_fd, XNS_NS_TYPE);
+	xns_child_check(ret == -EINVAL, "setns(counter, XNS_NS_TYPE): %s",
+			ret ? strerror(-ret) : "success");
+	ret = xns_setns(args->counter_fd, CLONE_NEWUTS);
+	xns_child_check(ret == -EINVAL, "setns(counter, CLONE_NEWUTS): %s",
+			ret ? strerror(-ret) : "success");
+	ret = xns_setns(args->xns_fd, NS_COUNTER_NS_TYPE);
+	xns_child_check(ret == -EINVAL, "setns(xns, NS_COUNTER_NS_TYPE): %s",
+			ret ? strerror(-ret) : "success");
+	check_counter(args, args->init_inum, "after the failed setns calls");
+
+	ret = xns_setns(args->counter_fd, 0);
+	xns_child_check(!ret, "setns(counter, 0): %s", strerror(-ret));
+	check_counter(args, args->counter_inum, "setns(counter, 0)");
+	ret = nsc_view(&view);
+	xns_child_check(!ret, "view: %s", strerror(-ret));
+	xns_child_check(view.info.value == args->value,
+			"counter value %llu, want %llu",
+			(unsigned long long)view.info.value,
+			(unsigned long long)args->value);
+	xns_child_check(view.xns_inum == xinum, "setns(counter) changed the xns");
+
+	ret = xns_setns(args->init_fd, NS_COUNTER_NS_TYPE);
+	xns_child_check(!ret, "setns(initial, NS_COUNTER_NS_TYPE): %s",
+			strerror(-ret));
+	check_counter(args, args->init_inum, "setns(initial, NS_COUNTER_NS_TYPE)");
+
+	ret = xns_setns(args->counter_fd, NS_COUNTER_NS_TYPE);
+	xns_child_check(!ret, "setns(counter, NS_COUNTER_NS_TYPE): %s",
+			strerror(-ret));
+	check_counter(args, args->counter_inum, "setns(counter, NS_COUNTER_NS_TYPE)");
+	return 0;
+}
+
+TEST_F(sample, setns)
+{
+	struct nsc_holder_args args = { .counter = true, .incs = 5 };
+	struct setns_args sargs;
+	struct nsc_view view;
+	int xfd;
+
+	ASSERT_EQ(0, nsc_holder_start(&self->kid, &args, &view));
+	self->fd = ns_open(self->kid.pid, NSC_NAME);
+	ASSERT_GE(self->fd, 0);
+	self->fd2 = ns_open(0, NSC_NAME);
+	ASSERT_GE(self->fd2, 0);
+	xfd = ns_open(0, "xns");
+	ASSERT_GE(xfd, 0);
+
+	sargs.counter_fd = self->fd;
+	sargs.init_fd = self->fd2;
+	sargs.xns_fd = xfd;
+	sargs.counter_inum = view.counter_inum;
+	sargs.value = view.info.value;
+	ASSERT_EQ(0, ns_pid_inum(0, NSC_NAME, &sargs.init_inum));
+	EXPECT_EQ(0, xns_run_child(setns_child, &sargs));
+	close(xfd);
+}
+
+/* Probe, unprivileged: who may create and enter counter namespaces. */
+static int unpriv_child(__always_unused struct xns_child *c, void *arg)
+{
+	const int *fds = arg;	/* /dev/ns_counter, initial counter ns */
+	__u32 before = 0, after = 0;
+	ino_t user_ino = 0;
+	struct stat st;
+	int ret, nsfd;
+
+	ret = xns_drop_privs(XNS_NOBODY, XNS_NOBODY);
+	xns_child_check(!ret, "drop privileges: %s", strerror(-ret));
+	ret = xns_ioctl(fds[0], NS_COUNTER_IOC_UNSHARE, NULL);
+	xns_child_check(ret == -EPERM, "UNSHARE without CAP_SYS_ADMIN: %s",
+			ret ? strerror(-ret) : "success");
+	ret = xns_ioctl(fds[0], NS_COUNTER_IOC_INC, NULL);
+	xns_child_check(!ret, "INC unprivileged: %s", strerror(-ret));
+
+	if (xns_enter_userns())
+		return XNS_CHILD_SKIP;
+	xns_child_check(!ns_pid_inum(0, NSC_NAME, &before), "readlink");
+	ret = xns_ioctl(fds[0], NS_COUNTER_IOC_UNSHARE, NULL);
+	xns_child_check(!ret, "UNSHARE as root of a user namespace: %s",
+			strerror(-ret));
+	xns_child_check(!ns_pid_inum(0, NSC_NAME, &after), "readlink");
+	xns_child_check(before != after, "UNSHARE kept counter %u", before);
+
+	/* The new namespace is owned by the new user namespace. */
+	xns_child_check(!xns_path_ino("/proc/self/ns/user", &user_ino, NULL),
+			"stat user ns");
+	nsfd = ns_open(0, NSC_NAME);
+	xns_child_check(nsfd >= 0, "open counter ns: %s", strerror(-nsfd));
+	ret = ioctl(nsfd, NS_GET_USERNS);
+	xns_child_check(ret >= 0, "NS_GET_USERNS: %m");
+	xns_child_check(!fstat(ret, &st) && st.st_ino == user_ino,
+			"the new counter namespace is not owned by the new user namespace");
+
+	/* No way back: the initial one is owned by init_user_ns. */
+	ret = xns_setns(fds[1], NS_COUNTER_NS_TYPE);
+	xns_child_check(ret == -EPERM, "setns into the initial counter ns: %s",
+			ret ? strerror(-ret) : "success");
+	return 0;
+}
+
+TEST_F(sample, permissions)
+{
+	struct ns_counter_info before, after;
+	int fds[2], ret;
+
+	self->fd = nsc_open_dev();
+	ASSERT_GE(self->fd, 0);
+	self->fd2 = ns_open(0, NSC_NAME);
+	ASSERT_GE(self->fd2, 0);
+	fds[0] = self->fd;
+	fds[1] = self->fd2;
+	ASSERT_EQ(0, nsc_get(self->fd, &before));
+	ret = xns_run_child(unpriv_child, fds);
+	if (ret == XNS_CHILD_SKIP)
+		SKIP(return, "unprivileged user namespaces are not available");
+	EXPECT_EQ(0, ret);
+	ASSERT_EQ(0, nsc_get(self->fd, &after));
+	EXPECT_EQ(before.value + 1, after.value);
+}
+
+TEST_F(sample, unload_sample_keeps_xns)
+{
+	struct xns_holder_args one = { .depth = 1 };
+	struct nsc_holder_args args = { .counter = true };
+	struct xns_holder_report rep;
+	struct nsc_view view;
+	__u32 xinum = 0, inum = 0;
+	struct xns_info info;
+	char link[64];
+	int ret, devfd;
+
+	/* Cache the /proc entries of this process first. */
+	ASSERT_EQ(0, xns_self_inum(&xinum));
+	ASSERT_EQ(0, xns_readlink(NSC_SELF_LINK, link, sizeof(link)));
+
+	ret = nsc_unload_wait(XNS_SETTLE_MS);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("delete_module(%s): %s", NSC_MODULE_NAME, strerror(-ret));
+	}
+	EXPECT_FALSE(nsc_loaded());
+	ret = xns_readlink(NSC_SELF_LINK, link, sizeof(link));
+	EXPECT_EQ(-ENOENT, ret) {
+		TH_LOG("readlink %s after unloading: %s", NSC_SELF_LINK,
+		       ret ? strerror(-ret) : link);
+	}
+	EXPECT_FALSE(ns_dir_lists(NSC_NAME));
+	EXPECT_EQ(-ENOENT, nsc_open_dev());
+
+	/* xns is untouched. */
+	EXPECT_TRUE(xns_module_loaded());
+	EXPECT_TRUE(ns_dir_lists("xns"));
+	ASSERT_EQ(0, xns_self_inum(&inum));
+	EXPECT_EQ(xinum, inum);
+	devfd = xns_open_dev();
+	ASSERT_GE(devfd, 0);
+	EXPECT_EQ(0, xns_get_info(devfd, &info));
+	EXPECT_EQ(xinum, info.inum);
+	close(devfd);
+	ret = xns_holder_start(&self->kid, &one, &rep);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("xns unshare without the sample: %s", strerror(-ret));
+	}
+	EXPECT_NE(xinum, rep.inum);
+	EXPECT_EQ(0, xns_child_stop(&self->kid));
+
+	/* And the sample comes back, beside xns. */
+	ret = nsc_load();
+	ASSERT_EQ(0, ret) {
+		TH_LOG("loading %s again: %s", nsc_module_path(), strerror(-ret));
+	}
+	ASSERT_EQ(0, ns_pid_inum(0, NSC_NAME, &inum));
+	EXPECT_NE(xinum, inum);
+	ASSERT_EQ(0, nsc_holder_start(&self->kid, &args, &view));
+	EXPECT_NE(inum, view.counter_inum);
+	EXPECT_EQ(xinum, view.xns_inum);
+}
+
+/* Probe: enter a counter namespace and check what it holds. */
+struct enter_args {
+	int fd;
+	__u32 inum;
+	__u64 value;
+};
+
+static int enter_child(__always_unused struct xns_child *c, void *arg)
+{
+	const struct enter_args *args = arg;
+	struct nsc_view view;
+	int ret;
+
+	ret = xns_setns(args->fd, NS_COUNTER_NS_TYPE);
+	xns_child_check(!ret, "setns(counter): %s", strerror(-ret));
+	ret = nsc_view(&view);
+	xns_child_check(!ret, "view: %s", strerror(-ret));
+	xns_child_check(view.counter_inum == args->inum && view.info.inum == args->inum,
+			"counter %u (GET: %u) after setns, want %u",
+			view.counter_inum, view.info.inum, args->inum);
+	xns_child_check(view.info.value == args->value,
+			"counter value %llu, want %llu",
+			(unsigned long long)view.info.value,
+			(unsigned long long)args->value);
+	return 0;
+}
+
+TEST_F(sample, unload_xns_keeps_sample)
+{
+	struct nsc_holder_args args = { .counter = true, .incs = 2 };
+	struct xns_holder_args one = { .depth = 1 };
+	struct xns_holder_report rep;
+	struct enter_args eargs;
+	struct nsc_view view, fresh;
+	__u32 cinum = 0, inum = 0;
+	char link[64];
+	int ret;
+
+	if (!xns_module_file_exists())
+		SKIP(return, "%s does not exist (set XNS_MODULE): cannot reload xns",
+		     xns_module_path());
+	/* Cache the /proc entries of this process first. */
+	ASSERT_EQ(0, xns_readlink(XNS_SELF_LINK, link, sizeof(link)));
+	ASSERT_EQ(0, ns_pid_inum(0, NSC_NAME, &cinum));
+	/* A counter namespace in use does not keep xns loaded. */
+	ASSERT_EQ(0, nsc_holder_start(&self->kid, &args, &view));
+
+	ret = xns_unload_wait(XNS_SETTLE_MS);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("delete_module(xns): %s", strerror(-ret));
+	}
+	EXPECT_FALSE(xns_module_loaded());
+	ret = xns_readlink(XNS_SELF_LINK, link, sizeof(link));
+	EXPECT_EQ(-ENOENT, ret) {
+		TH_LOG("readlink %s after unloading xns: %s", XNS_SELF_LINK,
+		       ret ? strerror(-ret) : link);
+	}
+	EXPECT_FALSE(ns_dir_lists("xns"));
+	EXPECT_TRUE(ns_dir_lists(NSC_NAME));
+
+	/* The sample is untouched: the initial namespace, the held one... */
+	ASSERT_EQ(0, ns_pid_inum(0, NSC_NAME, &inum));
+	EXPECT_EQ(cinum, inum);
+	self->fd = ns_open(self->kid.pid, NSC_NAME);
+	ASSERT_GE(self->fd, 0);
+	eargs.fd = self->fd;
+	eargs.inum = view.counter_inum;
+	eargs.value = 2;
+	EXPECT_EQ(0, xns_run_child(enter_child, &eargs));
+	/* ... and new ones. */
+	ret = nsc_holder_start(&self->kid2, &args, &fresh);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("counter unshare without xns: %s", strerror(-ret));
+	}
+	EXPECT_NE(cinum, fresh.counter_inum);
+	EXPECT_NE(view.counter_inum, fresh.counter_inum);
+	EXPECT_EQ(0U, fresh.xns_inum);
+	EXPECT_EQ(2U, fresh.info.value);
+
+	/* The sample can be unloaded and loaded again without xns. */
+	EXPECT_EQ(0, xns_child_stop(&self->kid));
+	EXPECT_EQ(0, xns_child_stop(&self->kid2));
+	close(self->fd);
+	self->fd = -1;
+	expect_unloads(_metadata, "its namespaces went, without xns");
+
+	/* xns comes back, beside the sample. */
+	ret = xns_load();
+	ASSERT_EQ(0, ret) {
+		TH_LOG("loading %s again: %s", xns_module_path(), strerror(-ret));
+	}
+	ASSERT_EQ(0, nsc_view(&view));
+	EXPECT_NE(0U, view.xns_inum);
+	EXPECT_NE(view.xns_inum, view.counter_inum);
+	EXPECT_TRUE(ns_dir_lists("xns"));
+	EXPECT_TRUE(ns_dir_lists(NSC_NAME));
+	ret = xns_holder_start(&self->kid, &one, &rep);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("xns unshare after reloading it: %s", strerror(-ret));
+	}
+	EXPECT_NE(view.xns_inum, rep.inum);
+	EXPECT_EQ(0, xns_child_stop(&self->kid));
+}
+
+TEST_F(sample, busy_while_pinned)
+{
+	struct nsc_holder_args args = { .counter = true };
+	struct nsc_view view;
+	char src[64];
+	int fd;
+
+	/* A member of a non-initial namespace. */
+	ASSERT_EQ(0, nsc_holder_start(&self->kid, &args, &view));
+	expect_busy(_metadata, "a process is in a non-initial counter namespace");
+	ASSERT_EQ(0, xns_child_stop(&self->kid));
+	expect_unloads(_metadata, "its last member exited");
+
+	/* A file of the initial namespace. */
+	self->fd = ns_open(0, NSC_NAME);
+	ASSERT_GE(self->fd, 0);
+	expect_busy(_metadata, "the initial counter namespace is open");
+	close(self->fd);
+	self->fd = -1;
+	expect_unloads(_metadata, "closing the initial counter namespace");
+
+	/* A file of a namespace without members. */
+	ASSERT_EQ(0, nsc_holder_start(&self->kid, &args, &view));
+	self->fd = ns_open(self->kid.pid, NSC_NAME);
+	ASSERT_GE(self->fd, 0);
+	ASSERT_EQ(0, xns_child_stop(&self->kid));
+	expect_busy(_metadata, "a counter namespace without members is open");
+	close(self->fd);
+	self->fd = -1;
+	expect_unloads(_metadata, "closing it");
+
+	/* A bind mount of a namespace without members. */
+	snprintf(self->bind_target, sizeof(self->bind_target),
+		 "/tmp/nsc-bind-XXXXXX");
+	fd = mkstemp(self->bind_target);
+	ASSERT_GE(fd, 0) {
+		self->bind_target[0] = '\0';
+		TH_LOG("mkstemp in /tmp: %m");
+	}
+	close(fd);
+	ASSERT_EQ(0, nsc_holder_start(&self->kid, &args, &view));
+	snprintf(src, sizeof(src), "/proc/%d/ns/%s", self->kid.pid, NSC_NAME);
+	ASSERT_EQ(0, mount(src, self->bind_target, NULL, MS_BIND, NULL)) {
+		TH_LOG("mount --bind %s %s: %m", src, self->bind_target);
+	}
+	self->mounted = true;
+	ASSERT_EQ(0, xns_child_stop(&self->kid));
+	expect_busy(_metadata, "a counter namespace without members is bind-mounted");
+	ASSERT_EQ(0, umount2(self->bind_target, 0));
+	self->mounted = false;
+	expect_unloads(_metadata, "the umount");
+
+	/* The device. */
+	self->fd = nsc_open_dev();
+	ASSERT_GE(self->fd, 0);
+	expect_busy(_metadata, NSC_DEV " is open");
+	close(self->fd);
+	self->fd = -1;
+	expect_unloads(_metadata, "closing " NSC_DEV);
+}
+
+TEST_HARNESS_MAIN
