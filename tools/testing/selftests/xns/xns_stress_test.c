@@ -37,6 +37,7 @@
 #include <linux/xns.h>
 
 #include "xns_util.h"
+#include "xns_stress.h"
 #include "kselftest_harness.h"
 
 #define NR_WORKERS		10
@@ -44,7 +45,6 @@
 #define NR_TARGETS		3
 #define RING_SIZE		64
 #define NR_KEYS			80
-#define DEFAULT_SECONDS		5.0
 /* How long workers may overrun their deadline before they count as hung. */
 #define GRACE_MS		30000
 #define THREAD_SELF_LINK	"/proc/thread-self/ns/xns"
@@ -141,50 +141,6 @@ struct worker {
 	pid_t kid;
 	struct stress_report rep;
 };
-
-static __u64 now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static __u64 splitmix64(__u64 *state)
-{
-	__u64 z;
-
-	*state += 0x9e3779b97f4a7c15ULL;
-	z = *state;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static double stress_seconds(void)
-{
-	const char *env = getenv("XNS_STRESS_SECONDS");
-	char *end;
-	double val;
-
-	if (!env || !*env)
-		return DEFAULT_SECONDS;
-	val = strtod(env, &end);
-	if (*end || !(val > 0) || val > 3600)
-		return DEFAULT_SECONDS;
-	return val;
-}
-
-static __u64 stress_seed(void)
-{
-	const char *env = getenv("XNS_SEED");
-	struct timespec ts;
-
-	if (env && *env)
-		return strtoull(env, NULL, 0);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ((__u64)ts.tv_sec << 20) ^ ts.tv_nsec ^ ((__u64)getpid() << 40);
-}
 
 static unsigned int rnd(struct worker *w, unsigned int n)
 {
