@@ -594,9 +594,14 @@ TEST_F_TIMEOUT(lifetime, races, 150)
 	EXPECT_NE(0U, c.unloads) {
 		TH_LOG("the module never unloaded while racing");
 	}
-	EXPECT_NE(0U, c.refusals) {
-		TH_LOG("the module never refused to unload while racing");
-	}
+	/*
+	 * Whether an unload ever lands while a racer holds the module is up
+	 * to timing: on a slow (debug, TCG) kernel it may not within the
+	 * bounded rounds.  The refusal itself is checked deterministically by
+	 * xns_module_test; here a miss is only reported.
+	 */
+	if (!c.refusals)
+		ksft_print_msg("no unload was refused while racing: race not hit\n");
 	EXPECT_NE(0ULL, racer_iters);
 
 	/* Loaded, with nothing left pinned: it must unload (no leak)... */
