@@ -8,9 +8,10 @@
 #   make modules [CLIPPY=1]   build the Rust module against it
 #   make run [ARCH=..] [CMD='..'] [SHARE=dir]   boot it, shell or one command
 
-# Add x86_64-debug for KASAN, lockdep, kmemleak, debug objects
-# (configs/debug.config): make check ARCHES='x86_64 arm64 x86_64-debug'.
-ARCHES ?= x86_64 arm64
+# x86_64-debug is the x86_64 kernel with KASAN, lockdep, kmemleak and
+# debug objects (configs/debug.config); make check ARCHES=x86_64 for a
+# quick run.
+ARCHES ?= x86_64 arm64 x86_64-debug
 ARCH ?= x86_64
 XNS_CACHE ?= $(HOME)/.cache/xns
 T := tools/testing/xns

@@ -34,7 +34,11 @@ check)
 		echo clear > $leaks
 	fi
 	cd /tmp
+	# Some cases of the kernel's own suites race with task exit and can
+	# lose on a slow emulated CPU: those programs get one retry, which
+	# ktap.py reports as FLAKY.  Never the xns tests.
 	ktap-run -t "${XNS_TEST_TIMEOUT:-180}" \
+		-r '/selftests/namespaces/*' -r '/selftests/pidfd/*' \
 		/selftests/namespaces/* /selftests/pidfd/pidfd_setns_test \
 		/selftests/xns/*
 	if [ -w $leaks ]; then

@@ -23,7 +23,18 @@
  * children cannot hang the run.  ktap-run is a child subreaper, so orphaned
  * grandchildren are reparented to it and reaped here.
  *
- * Usage: ktap-run [-t SECONDS] [-s SUITE] PROG...
+ * A program matching a -r GLOB (fnmatch on its path) that fails or times
+ * out is run once more, and the second run decides its result.  This is for
+ * the kernel's own suites, whose timing-dependent cases can lose a race on
+ * a slow emulated CPU; ktap-run never retries a program on its own.  The
+ * first attempt's output is kept, re-prefixed "# 1st attempt| " so it is not
+ * parsed as results, and the retry is announced as
+ *
+ *	# ktap-run: flaky: COLLECTION: PROG failed (exit=1), running it again
+ *
+ * which ktap.py reports.  Kernel splats are never excused by a retry.
+ *
+ * Usage: ktap-run [-t SECONDS] [-s SUITE] [-r GLOB]... PROG...
  *
  * Exit status: 0 if every test passed or was skipped, 1 otherwise, 2 on
  * usage errors.
@@ -31,6 +42,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <libgen.h>
 #include <limits.h>
 #include <poll.h>
@@ -52,11 +64,15 @@
 /* Poll interval when pidfd_open() is not available. */
 #define TICK_MS		100
 #define LINE_MAX_LEN	4096
+#define MAX_RETRY_GLOBS	8
 
 struct linebuf {
 	size_t len;
 	char buf[LINE_MAX_LEN];
 };
+
+/* Where the output of the running test goes: stdout, or a buffer. */
+static FILE *out;
 
 static void emit(const char *fmt, ...)
 {
@@ -71,10 +87,10 @@ static void emit(const char *fmt, ...)
 /* Print the buffered line with its "# " prefix, as runner.sh does. */
 static void print_line(struct linebuf *lb)
 {
-	fputs("# ", stdout);
-	fwrite(lb->buf, 1, lb->len, stdout);
-	fputc('\n', stdout);
-	fflush(stdout);
+	fputs("# ", out);
+	fwrite(lb->buf, 1, lb->len, out);
+	fputc('\n', out);
+	fflush(out);
 	lb->len = 0;
 }
 
@@ -241,18 +257,73 @@ static int run_one(const char *prog, int timeout)
 
 static void usage(const char *argv0)
 {
-	fprintf(stderr, "Usage: %s [-t SECONDS] [-s SUITE] PROG...\n", argv0);
+	fprintf(stderr, "Usage: %s [-t SECONDS] [-s SUITE] [-r GLOB]... PROG...\n",
+		argv0);
 	exit(2);
+}
+
+static int passed(int status)
+{
+	return status != -1 && WIFEXITED(status) &&
+	       (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == KSFT_SKIP);
+}
+
+static void describe(int status, char *buf, size_t size, int timeout)
+{
+	if (status == -1)
+		snprintf(buf, size, "TIMEOUT %d seconds", timeout);
+	else if (WIFEXITED(status))
+		snprintf(buf, size, "exit=%d", WEXITSTATUS(status));
+	else
+		snprintf(buf, size, "signal=%d", WTERMSIG(status));
+}
+
+/*
+ * Run @prog with its output held back; if it fails, print that output as a
+ * first attempt and run it again.  Returns the status of the last run.
+ */
+static int run_with_retry(const char *prog, const char *name, int timeout)
+{
+	char *held = NULL, *line, *next, why[64];
+	size_t size = 0;
+	int status;
+
+	out = open_memstream(&held, &size);
+	if (!out) {
+		out = stdout;
+		return run_one(prog, timeout);
+	}
+	status = run_one(prog, timeout);
+	fclose(out);
+	out = stdout;
+	if (passed(status)) {
+		fwrite(held, 1, size, stdout);
+		free(held);
+		return status;
+	}
+	describe(status, why, sizeof(why), timeout);
+	for (line = held; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		emit("# 1st attempt| %s\n", line);
+	}
+	free(held);
+	emit("# ktap-run: flaky: %s failed (%s), running it again\n", name, why);
+	return run_one(prog, timeout);
 }
 
 int main(int argc, char **argv)
 {
+	const char *retry_globs[MAX_RETRY_GLOBS];
 	const char *suite = "selftests";
 	int timeout = DEFAULT_TIMEOUT;
+	int nr_retry_globs = 0;
 	int failed = 0;
 	int opt, i;
 
-	while ((opt = getopt(argc, argv, "+t:s:h")) != -1) {
+	out = stdout;
+	while ((opt = getopt(argc, argv, "+t:s:r:h")) != -1) {
 		char *end;
 		long val;
 
@@ -266,6 +337,11 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			suite = optarg;
+			break;
+		case 'r':
+			if (nr_retry_globs == MAX_RETRY_GLOBS)
+				usage(argv[0]);
+			retry_globs[nr_retry_globs++] = optarg;
 			break;
 		default:
 			usage(argv[0]);
@@ -289,7 +365,8 @@ int main(int argc, char **argv)
 		char path[PATH_MAX], name[PATH_MAX];
 		char *base;
 		int num = i - optind + 1;
-		int status;
+		int retry = 0;
+		int status, g;
 
 		/* "collection: program", as kselftest's runner.sh names them */
 		snprintf(path, sizeof(path), "%s", argv[i]);
@@ -302,7 +379,12 @@ int main(int argc, char **argv)
 			snprintf(name, sizeof(name), "%s", basename(path));
 		}
 		emit("# %s: %s\n", suite, name);
-		status = run_one(argv[i], timeout);
+		for (g = 0; g < nr_retry_globs; g++)
+			retry |= !fnmatch(retry_globs[g], argv[i], 0);
+		if (retry)
+			status = run_with_retry(argv[i], name, timeout);
+		else
+			status = run_one(argv[i], timeout);
 
 		if (status == -1) {
 			emit("not ok %d %s: %s # TIMEOUT %d seconds\n",

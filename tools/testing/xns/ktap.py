@@ -25,10 +25,13 @@ Usage:
     ktap.py check LOG [--arch NAME] [--json OUT]
     ktap.py total FILE...
 
-"check" prints "ARCH: P passed, F failed[, S skipped]" and one
-"ARCH: FAIL: reason" line per problem, and exits 1 if there was any.
-"total" adds up the JSON files written by "check --json" and prints the grand
-total line alone; it exits 1 if any test failed or any file records failures.
+"check" prints "ARCH: P passed, F failed[, S skipped]", one
+"ARCH: FAIL: reason" line per problem, and exits 1 if there was any.  A
+program that ktap-run had to run twice (ktap-run -r, for the kernel's own
+suites) is listed as "ARCH: FLAKY: ..." whatever the outcome of the retry.
+"total" adds up the JSON files written by "check --json", lists their flaky
+programs and prints the grand total line last; it exits 1 if any test failed
+or any file records failures.
 """
 
 import argparse
@@ -74,6 +77,7 @@ _NESTED = re.compile(r'^#(?: (.*))?$')
 _TOTALS = re.compile(r'^# Totals: pass:(\d+) fail:(\d+) xfail:(\d+) '
                      r'xpass:(\d+) skip:(\d+) error:(\d+)')
 _DONE = '# ktap-run: done'
+_FLAKY = re.compile(r'^# ktap-run: flaky: (.*)$')
 
 
 @dataclass
@@ -157,6 +161,12 @@ def find_splats(lines):
     return sorted(found.values(), key=lambda s: s[1])
 
 
+def find_flaky(text):
+    """Return the programs ktap-run ran a second time, as it named them."""
+    return [m[1].strip() for line in read_lines(text)
+            if (m := _FLAKY.match(line))]
+
+
 def _tally(level, ctx, counts, failures):
     """Count the leaves of @level and collect failures, prefixed by @ctx."""
     if ctx and level.plan is not None and level.plan != len(level.results):
@@ -219,10 +229,15 @@ def check_text(text):
     return counts, failures
 
 
+def read_log(path):
+    """The text of the serial log at @path."""
+    with open(path, encoding='utf-8', errors='replace', newline='') as f:
+        return f.read()
+
+
 def check_file(path):
     """check_text() on the log at @path."""
-    with open(path, encoding='utf-8', errors='replace', newline='') as f:
-        return check_text(f.read())
+    return check_text(read_log(path))
 
 
 def summary(counts):
@@ -236,18 +251,22 @@ def summary(counts):
 def cmd_check(args):
     """The "check" command: print the summary and failures of one log."""
     try:
-        counts, failures = check_file(args.log)
+        text = read_log(args.log)
+        counts, failures = check_text(text)
+        flaky = find_flaky(text)
     except OSError as e:
         counts = {'passed': 0, 'failed': 0, 'skipped': 0}
-        failures = [f'cannot read log: {e}']
+        failures, flaky = [f'cannot read log: {e}'], []
     prefix = f'{args.arch}: ' if args.arch else ''
     print(f'{prefix}{summary(counts)}')
+    for reason in flaky:
+        print(f'{prefix}FLAKY: {reason}')
     for reason in failures:
         print(f'{prefix}FAIL: {reason}')
     if args.json:
         with open(args.json, 'w', encoding='utf-8') as f:
             json.dump({'arch': args.arch, 'log': args.log, 'counts': counts,
-                       'failures': failures}, f, indent=1)
+                       'failures': failures, 'flaky': flaky}, f, indent=1)
             f.write('\n')
     return 1 if failures else 0
 
@@ -267,6 +286,8 @@ def cmd_total(args):
         for key in total:
             total[key] += int(data.get('counts', {}).get(key, 0))
         bad |= bool(data.get('failures'))
+        for reason in data.get('flaky', []):
+            print(f"{data.get('arch') or path}: FLAKY: {reason}")
     print(summary(total))
     return 1 if bad or total['failed'] else 0
 

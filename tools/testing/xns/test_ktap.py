@@ -250,6 +250,16 @@ class CliTest(unittest.TestCase):
         self.assertEqual((proc.returncode, proc.stdout),
                          (1, '10 passed, 1 failed, 2 skipped\n'))
 
+    def test_flaky(self):
+        proc, out = self.check('flaky.log', 'x86_64')
+        flaky = ('namespaces: ns_active_ref_test failed (exit=1), '
+                 'running it again')
+        self.assertEqual((proc.returncode, proc.stdout.splitlines()), (0, [
+            'x86_64: 3 passed, 0 failed', f'x86_64: FLAKY: {flaky}']))
+        proc = self.run_ktap('total', out)
+        self.assertEqual((proc.returncode, proc.stdout.splitlines()), (0, [
+            f'x86_64: FLAKY: {flaky}', '3 passed, 0 failed']))
+
     def test_total_failures_without_failed_tests(self):
         splatted = self.check('warning.log', 'x86_64')[1]
         proc = self.run_ktap('total', splatted)
@@ -267,6 +277,9 @@ SCRIPTS = {
     'segv.sh': 'kill -SEGV $$\n',
     'nested.sh': 'echo "TAP version 13"\necho 1..2\necho "ok 1 a"\n'
                  'echo "not ok 2 b"\nexit 1\n',
+    # Fails the first time it runs, passes the second.
+    'once.sh': 'echo 1..1\nif [ -e "$0.ran" ]; then echo "ok 1 race"; exit 0; fi\n'
+               'touch "$0.ran"\necho "not ok 1 race"\nexit 1\n',
 }
 
 
@@ -296,9 +309,11 @@ class KtapRunTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.tmp.cleanup()
 
-    def ktap_run(self, *names):
+    def ktap_run(self, *names, retry=()):
         paths = [os.path.join(self.suite, n) for n in names]
-        return subprocess.run([self.bin, '-t', '1', *paths],
+        globs = [arg for g in retry
+                 for arg in ('-r', os.path.join(self.suite, g))]
+        return subprocess.run([self.bin, '-t', '1', *globs, *paths],
                               capture_output=True, text=True, timeout=60,
                               check=False)
 
@@ -337,6 +352,34 @@ class KtapRunTest(unittest.TestCase):
             'selftests: xns: nested.sh: not ok 2 b',
             'not ok 6 selftests: xns: nested.sh # exit=1',
         ]))
+
+    def test_retry(self):
+        ran = os.path.join(self.suite, 'once.sh.ran')
+        self.addCleanup(lambda: os.path.exists(ran) and os.unlink(ran))
+        # Only programs matching -r get a second run; others fail at once.
+        proc = self.ktap_run('once.sh', 'fail.sh', 'pass.sh',
+                             retry=('once.*', 'fail.*'))
+        self.assertEqual(proc.returncode, 1)
+        lines = proc.stdout.splitlines()
+        self.assertEqual(lines[2:11], [
+            '# selftests: xns: once.sh',
+            '# 1st attempt| # 1..1', '# 1st attempt| # not ok 1 race',
+            '# ktap-run: flaky: xns: once.sh failed (exit=1), '
+            'running it again',
+            '# 1..1', '# ok 1 race', 'ok 1 selftests: xns: once.sh',
+            '# selftests: xns: fail.sh',
+            '# 1st attempt| # failing on purpose',
+        ])
+        self.assertIn('not ok 2 selftests: xns: fail.sh # exit=3', lines)
+        self.assertEqual(ktap.check_text(proc.stdout), (counts(2, 1, 0), [
+            'not ok 2 selftests: xns: fail.sh # exit=3']))
+        self.assertEqual(ktap.find_flaky(proc.stdout), [
+            'xns: once.sh failed (exit=1), running it again',
+            'xns: fail.sh failed (exit=3), running it again'])
+        os.unlink(ran)
+        proc = self.ktap_run('once.sh')
+        self.assertEqual(proc.returncode, 1)
+        self.assertEqual(ktap.find_flaky(proc.stdout), [])
 
     def assert_killed(self, pidfile):
         """The grandchild in @pidfile must be gone (or a zombie)."""
