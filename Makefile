@@ -7,6 +7,7 @@
 #   make kernel [ARCH=arm64]  build the patched test kernel
 #   make modules [CLIPPY=1]   build the Rust module against it
 #   make run [ARCH=..] [CMD='..'] [SHARE=dir]   boot it, shell or one command
+#   make bench [ARCH=..] [BENCH_ARGS='..']       xns against UTS, and at scale
 
 # x86_64-debug is the x86_64 kernel with KASAN, lockdep, kmemleak and
 # debug objects (configs/debug.config); make check ARCHES=x86_64 for a
@@ -16,12 +17,12 @@ ARCH ?= x86_64
 XNS_CACHE ?= $(HOME)/.cache/xns
 T := tools/testing/xns
 
-export XNS_CACHE CLIPPY SHARE
+export XNS_CACHE CLIPPY SHARE BENCH_ARGS
 # CMD reaches the guest as typed: make must not expand its $ signs.
 export XNS_RUN_CMD := $(value CMD)
 unexport CMD
 
-.PHONY: deps kernel modules check run host-tests fmt clean
+.PHONY: deps kernel modules check run bench host-tests clean
 
 deps:
 	@bash $(T)/deps.sh
@@ -37,6 +38,9 @@ check:
 
 run:
 	@bash $(T)/run.sh $(ARCH)
+
+bench:
+	@bash $(T)/bench.sh $(ARCH)
 
 host-tests:
 	@python3 -m unittest discover -s $(T) -p 'test_*.py'

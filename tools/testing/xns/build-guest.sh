@@ -46,6 +46,8 @@ mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,lib/modules,selftests}
 
 say "building the selftests"
 $cc -static -O2 -Wall -o "$root/bin/ktap-run" "$here/ktap-run.c"
+$cc -static -O2 -Wall $hdrs -I"$top/include/uapi" -o "$root/bin/xns-bench" \
+	"$here/bench/xns_bench.c"
 make -s -C "$top/tools/testing/selftests/xns" CC="$cc" OUTPUT="$root/selftests/xns" \
 	KHDR_INCLUDES="$hdrs" KSELFTEST_DIR="$KSRC/tools/testing/selftests" ||
 	die "xns selftests do not build"

@@ -3,7 +3,8 @@
 #
 # /init of the xns test initramfs.  xns.mode= on the kernel command line
 # selects: check (run the selftests as KTAP), cmd (run /cmd, print its exit
-# status) or shell (interactive).  Powers off at the end.
+# status), bench (run xns-bench with the arguments in /bench-args) or shell
+# (interactive).  Powers off at the end.
 
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -48,6 +49,13 @@ check)
 		echo scan > $leaks
 		cat $leaks
 	fi
+	;;
+bench)
+	insmod /lib/modules/xns.ko
+	cd /tmp
+	# shellcheck disable=SC2046 # the arguments are words
+	xns-bench $(cat /bench-args 2>/dev/null)
+	echo "XNS-BENCH-EXIT: $?"
 	;;
 cmd)
 	insmod /lib/modules/xns.ko

@@ -4,21 +4,24 @@
 #
 # TCG by default: nested KVM hangs on the machines we run on.  XNS_KVM=1
 # asks for KVM; QEMU falls back to TCG when KVM cannot be initialised.
+# XNS_QEMU_MEM (default 1G) and XNS_KERNEL_ARGS (appended to the command
+# line) are for the benchmark; XNS_INITRD replaces the initramfs.
 qemu_cmd() {
 	variant_vars "$1" || return 1
-	local mode=$2 accel=(-accel tcg)
+	local mode=$2 accel=(-accel tcg) extra=${XNS_KERNEL_ARGS:-}
 
 	[ "${XNS_KVM:-0}" = 1 ] && [ -w /dev/kvm ] && accel=(-accel kvm -accel tcg)
 	case $arch in
 	x86_64)
 		qemu=(qemu-system-x86_64 -machine q35 -cpu max
-		      -append "console=ttyS0 panic=-1 xns.mode=$mode")
+		      -append "console=ttyS0 panic=-1 xns.mode=$mode $extra")
 		;;
 	arm64)
 		qemu=(qemu-system-aarch64 -machine virt -cpu max,pauth-impdef=on
-		      -append "console=ttyAMA0 panic=-1 xns.mode=$mode")
+		      -append "console=ttyAMA0 panic=-1 xns.mode=$mode $extra")
 		;;
 	esac
-	qemu+=("${accel[@]}" -m 1G -smp 2 -nographic -no-reboot
-	       -kernel "$build/$image" -initrd "$top/build/$variant/initramfs.cpio")
+	qemu+=("${accel[@]}" -m "${XNS_QEMU_MEM:-1G}" -smp 2 -nographic -no-reboot
+	       -kernel "$build/$image"
+	       -initrd "${XNS_INITRD:-$top/build/$variant/initramfs.cpio}")
 }
