@@ -35,6 +35,7 @@
 #include "../../../../samples/rust/ns_counter.h"
 #include "xns_util.h"
 #include "kselftest_harness.h"
+#include "xns_harness.h"
 
 #ifndef NS_GET_USERNS
 #define NS_GET_USERNS		_IO(NSIO, 0x1)
@@ -305,13 +306,8 @@ FIXTURE_SETUP(sample)
 
 	if (geteuid() != 0)
 		SKIP(return, "must be run as root");
-	ret = xns_load();
-	if (ret == -ENOENT)
-		SKIP(return, "xns is not loaded and %s does not exist (set XNS_MODULE)",
-		     xns_module_path());
-	ASSERT_EQ(0, ret) {
-		TH_LOG("loading %s failed: %s", xns_module_path(), strerror(-ret));
-	}
+	if (xns_setup_load(_metadata))
+		return;
 	if (access(nsc_module_path(), R_OK))
 		SKIP(return, "%s: %s (build samples/rust or set NS_COUNTER_MODULE)",
 		     nsc_module_path(), strerror(errno));

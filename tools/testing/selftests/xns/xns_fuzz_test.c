@@ -55,6 +55,7 @@
 #include "xns_util.h"
 #include "xns_stress.h"
 #include "kselftest_harness.h"
+#include "xns_harness.h"
 
 #define NR_THREADS		4
 /* Valid keys come mostly from k00..k23, so that they are found again. */
@@ -1165,15 +1166,9 @@ FIXTURE_SETUP(fuzz)
 	self->f = NULL;
 	if (geteuid() != 0)
 		SKIP(return, "must be run as root");
-	ret = xns_load();
-	if (ret == -ENOENT)
-		SKIP(return, "xns is not loaded and %s does not exist",
-		     xns_module_path());
-	ASSERT_EQ(0, ret) {
-		TH_LOG("loading %s: %s", xns_module_path(), strerror(-ret));
-	}
-	self->devfd = xns_open_dev();
-	ASSERT_LE(0, self->devfd);
+	self->devfd = xns_setup_dev(_metadata);
+	if (self->devfd < 0)
+		return;
 	/* The namespace we came from; nsfs ioctls only look at it. */
 	self->initfd = xns_open_ns(0);
 	ASSERT_LE(0, self->initfd);

@@ -21,6 +21,7 @@
 
 #include "xns_util.h"
 #include "kselftest_harness.h"
+#include "xns_harness.h"
 
 /* All labels of a namespace, sorted by key. */
 struct snapshot {
@@ -46,17 +47,9 @@ FIXTURE_SETUP(labels)
 	xns_child_init(&self->kid);
 	self->page_size = sysconf(_SC_PAGESIZE);
 
-	ret = xns_load();
-	if (ret == -ENOENT)
-		SKIP(return, "xns is not loaded and %s does not exist (set XNS_MODULE)",
-		     xns_module_path());
-	ASSERT_EQ(0, ret) {
-		TH_LOG("loading %s failed: %s", xns_module_path(), strerror(-ret));
-	}
-	self->devfd = xns_open_dev();
-	ASSERT_GE(self->devfd, 0) {
-		TH_LOG("open %s: %s", XNS_DEV, strerror(-self->devfd));
-	}
+	self->devfd = xns_setup_dev(_metadata);
+	if (self->devfd < 0)
+		return;
 	/* A fresh namespace: no labels, and nothing left behind. */
 	ret = xns_unshare(self->devfd);
 	ASSERT_EQ(0, ret) {

@@ -43,6 +43,7 @@
 #include "xns_util.h"
 #include "xns_stress.h"
 #include "kselftest_harness.h"
+#include "xns_harness.h"
 
 #define MAX_RACERS		3
 /* Extra rounds, each a quarter of the duration, if a race never hit. */
@@ -372,7 +373,7 @@ FIXTURE_VARIANT_ADD(lifetime, all)
 
 FIXTURE_SETUP(lifetime)
 {
-	int ret, i;
+	int i;
 
 	self->sh = MAP_FAILED;
 	self->nr_racers = 0;
@@ -380,13 +381,8 @@ FIXTURE_SETUP(lifetime)
 		self->racers[i] = -1;
 	if (geteuid() != 0)
 		SKIP(return, "must be run as root");
-	if (!xns_module_file_exists())
-		SKIP(return, "%s does not exist (set XNS_MODULE): cannot reload xns",
-		     xns_module_path());
-	ret = xns_load();
-	ASSERT_EQ(0, ret) {
-		TH_LOG("loading %s: %s", xns_module_path(), strerror(-ret));
-	}
+	if (xns_setup_reload(_metadata))
+		return;
 	self->sh = mmap(NULL, sizeof(*self->sh), PROT_READ | PROT_WRITE,
 			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->sh);

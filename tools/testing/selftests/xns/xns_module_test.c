@@ -26,6 +26,7 @@
 
 #include "xns_util.h"
 #include "kselftest_harness.h"
+#include "xns_harness.h"
 
 FIXTURE(module)
 {
@@ -37,8 +38,6 @@ FIXTURE(module)
 
 FIXTURE_SETUP(module)
 {
-	int ret;
-
 	xns_child_init(&self->kid);
 	self->bind_target[0] = '\0';
 	self->mounted = false;
@@ -46,13 +45,8 @@ FIXTURE_SETUP(module)
 
 	if (geteuid() != 0)
 		SKIP(return, "must be run as root");
-	if (!xns_module_file_exists())
-		SKIP(return, "%s does not exist (set XNS_MODULE): cannot reload xns",
-		     xns_module_path());
-	ret = xns_load();
-	ASSERT_EQ(0, ret) {
-		TH_LOG("loading %s failed: %s", xns_module_path(), strerror(-ret));
-	}
+	if (xns_setup_reload(_metadata))
+		return;
 	/* Bind mounts made by a test stay private to it. */
 	ASSERT_EQ(0, unshare(CLONE_NEWNS));
 	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));

@@ -23,6 +23,7 @@
 
 #include "xns_util.h"
 #include "kselftest_harness.h"
+#include "xns_harness.h"
 
 FIXTURE(perm)
 {
@@ -47,17 +48,9 @@ FIXTURE_SETUP(perm)
 
 	if (geteuid() != 0)
 		SKIP(return, "must be run as root");
-	ret = xns_load();
-	if (ret == -ENOENT)
-		SKIP(return, "xns is not loaded and %s does not exist (set XNS_MODULE)",
-		     xns_module_path());
-	ASSERT_EQ(0, ret) {
-		TH_LOG("loading %s failed: %s", xns_module_path(), strerror(-ret));
-	}
-	self->devfd = xns_open_dev();
-	ASSERT_GE(self->devfd, 0) {
-		TH_LOG("open %s: %s", XNS_DEV, strerror(-self->devfd));
-	}
+	self->devfd = xns_setup_dev(_metadata);
+	if (self->devfd < 0)
+		return;
 	ret = xns_unshare(self->devfd);
 	ASSERT_EQ(0, ret) {
 		TH_LOG("XNS_IOC_UNSHARE as root: %s", strerror(-ret));

@@ -39,6 +39,7 @@
 #include "xns_util.h"
 #include "xns_stress.h"
 #include "kselftest_harness.h"
+#include "xns_harness.h"
 
 #define NR_WORKERS		10
 #define POOL_FDS		4
@@ -911,13 +912,8 @@ FIXTURE_SETUP(stress)
 	}
 	if (geteuid() != 0)
 		SKIP(return, "must be run as root");
-	ret = xns_load();
-	if (ret == -ENOENT)
-		SKIP(return, "xns is not loaded and %s does not exist",
-		     xns_module_path());
-	ASSERT_EQ(0, ret) {
-		TH_LOG("loading %s: %s", xns_module_path(), strerror(-ret));
-	}
+	if (xns_setup_load(_metadata))
+		return;
 	/* Bind mounts and the tmpfs stay private to this test. */
 	ASSERT_EQ(0, unshare(CLONE_NEWNS));
 	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));

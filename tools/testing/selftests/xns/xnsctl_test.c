@@ -32,6 +32,7 @@
 
 #include "xns_util.h"
 #include "kselftest_harness.h"
+#include "xns_harness.h"
 
 #define XNSCTL_DEFAULT		"/bin/xnsctl"
 #define SH			"/bin/sh"
@@ -608,7 +609,7 @@ FIXTURE(xnsctl)
 
 FIXTURE_SETUP(xnsctl)
 {
-	int ret, i;
+	int i;
 
 	self->devfd = -1;
 	self->dir[0] = '\0';
@@ -619,20 +620,12 @@ FIXTURE_SETUP(xnsctl)
 
 	if (geteuid() != 0)
 		SKIP(return, "must be run as root");
-	ret = xns_load();
-	if (ret == -ENOENT)
-		SKIP(return, "xns is not loaded and %s does not exist (set XNS_MODULE)",
-		     xns_module_path());
-	ASSERT_EQ(0, ret) {
-		TH_LOG("loading %s failed: %s", xns_module_path(), strerror(-ret));
-	}
+	if (xns_setup_load(_metadata))
+		return;
 	if (access(xnsctl_path(), X_OK))
 		SKIP(return, "%s: %s (build tools/xns, or set XNSCTL)",
 		     xnsctl_path(), strerror(errno));
-	self->devfd = xns_open_dev();
-	ASSERT_GE(self->devfd, 0) {
-		TH_LOG("open %s: %s", XNS_DEV, strerror(-self->devfd));
-	}
+	self->devfd = xns_setup_open_dev(_metadata);
 	ASSERT_EQ(0, xns_self_inum(&self->inum));
 
 	/* Pins (bind mounts) made by a test stay private to it. */

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Fixture set-up shared by the xns selftests: load the module and open
+ * /dev/xns, skipping or failing the test as the kselftest harness does.
+ * Include after "xns_util.h" and "kselftest_harness.h".
+ *
+ * Each helper returns 0 (or the open fd) on success and -1 after SKIP();
+ * the fixture then returns at once.  A failed ASSERT ends the test there.
+ */
+#ifndef XNS_HARNESS_H
+#define XNS_HARNESS_H
+
+#include <errno.h>
+#include <string.h>
+
+#include "xns_util.h"
+#include "kselftest_harness.h"
+
+/* Make sure xns is loaded; skip if it is not and its file does not exist. */
+static inline int xns_setup_load(struct __test_metadata *_metadata)
+{
+	int ret = xns_load();
+
+	if (ret == -ENOENT)
+		SKIP(return -1, "xns is not loaded and %s does not exist (set XNS_MODULE)",
+		     xns_module_path());
+	ASSERT_EQ(0, ret) {
+		TH_LOG("loading %s failed: %s", xns_module_path(), strerror(-ret));
+	}
+	return 0;
+}
+
+/*
+ * Make sure xns is loaded from its file, for tests that unload and load it
+ * again: skip if the file does not exist, even when xns is loaded.
+ */
+static inline int xns_setup_reload(struct __test_metadata *_metadata)
+{
+	int ret;
+
+	if (!xns_module_file_exists())
+		SKIP(return -1, "%s does not exist (set XNS_MODULE): cannot reload xns",
+		     xns_module_path());
+	ret = xns_load();
+	ASSERT_EQ(0, ret) {
+		TH_LOG("loading %s failed: %s", xns_module_path(), strerror(-ret));
+	}
+	return 0;
+}
+
+/* Open /dev/xns; returns the fd. */
+static inline int xns_setup_open_dev(struct __test_metadata *_metadata)
+{
+	int fd = xns_open_dev();
+
+	ASSERT_GE(fd, 0) {
+		TH_LOG("open %s: %s", XNS_DEV, strerror(-fd));
+	}
+	return fd;
+}
+
+/* xns_setup_load(), then xns_setup_open_dev(): the fd, or -1 after SKIP(). */
+static inline int xns_setup_dev(struct __test_metadata *_metadata)
+{
+	if (xns_setup_load(_metadata))
+		return -1;
+	return xns_setup_open_dev(_metadata);
+}
+
+#endif /* XNS_HARNESS_H */
