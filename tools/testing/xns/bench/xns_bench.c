@@ -55,7 +55,10 @@ static const char * const ns_path[2] = {
 
 static const int ns_flag[2] = { XNS_NS_TYPE, CLONE_NEWUTS };
 
-enum { OP_CREATE, OP_SETNS, OP_PROCNS, OP_FORK, OP_LSET, OP_LGET, NR_OPS };
+enum {
+	OP_CREATE, OP_CREATE_NOFORK, OP_SETNS, OP_PROCNS, OP_FORK, OP_LSET,
+	OP_LGET, NR_OPS
+};
 
 struct op {
 	const char *name;
@@ -65,6 +68,7 @@ struct op {
 
 static const struct op ops[NR_OPS] = {
 	{ "create_destroy", TB(T_XNS) | TB(T_UTS) | TB(T_NONE), 0 },
+	{ "create_destroy_nofork", TB(T_XNS) | TB(T_UTS), 0 },
 	{ "setns", TB(T_XNS) | TB(T_UTS), 0 },
 	{ "proc_ns", TB(T_XNS) | TB(T_UTS), 0 },
 	{ "fork_inside", TB(T_XNS) | TB(T_UTS), 1 },
@@ -261,6 +265,12 @@ static void do_op(int op, int t)
 	case OP_CREATE:
 		fork_child(t);
 		break;
+	case OP_CREATE_NOFORK:
+		/* Leaving the new namespace drops its last reference. */
+		if (create_ns(t))
+			die("create %s", type_name[t]);
+		enter_ns(t, orig_fd[t]);
+		break;
 	case OP_SETNS:
 		enter_ns(t, pin_fd[t]);
 		enter_ns(t, orig_fd[t]);
@@ -419,12 +429,12 @@ static void report_latency(void)
 		compute_ratio(op, s[op], &q[op]);
 	}
 
-	printf("%-15s %-5s %8s %10s %10s %10s %15s  %-18s %s\n", "op",
+	printf("%-21s %-5s %8s %10s %10s %10s %15s  %-18s %s\n", "op",
 	       "type", "samples", "median_ns", "p99_ns", "mean_ns",
 	       "ratio(xns/uts)", "rounds[min..max]", "net");
 	for (op = 0; op < NR_OPS; op++) {
 		if (!lat_types(op))
-			printf("%-15s SKIP: needs xns\n", ops[op].name);
+			printf("%-21s SKIP: needs xns\n", ops[op].name);
 		for (t = 0; t < NR_TYPES; t++) {
 			const struct lat *l = &s[op][t];
 
@@ -432,12 +442,12 @@ static void report_latency(void)
 				/* An xns-only op: show that uts has no such. */
 				if (t == T_UTS && (lat_types(op) & TB(T_XNS)) &&
 				    !(ops[op].types & TB(T_UTS)))
-					printf("%-15s %-5s %8s %10s %10s %10s\n",
+					printf("%-21s %-5s %8s %10s %10s %10s\n",
 					       ops[op].name, "uts", "-", "-", "-",
 					       "-");
 				continue;
 			}
-			printf("%-15s %-5s %8zu %10llu %10llu %10llu",
+			printf("%-21s %-5s %8zu %10llu %10llu %10llu",
 			       ops[op].name, type_name[t], n, l->med, l->p99,
 			       l->mean);
 			if (t == T_XNS && q[op].valid) {
