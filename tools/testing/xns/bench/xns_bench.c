@@ -56,8 +56,8 @@ static const char * const ns_path[2] = {
 static const int ns_flag[2] = { XNS_NS_TYPE, CLONE_NEWUTS };
 
 enum {
-	OP_CREATE, OP_CREATE_NOFORK, OP_SETNS, OP_PROCNS, OP_FORK, OP_LSET,
-	OP_LGET, NR_OPS
+	OP_CREATE, OP_CREATE_NOFORK, OP_SETNS, OP_PROCNS, OP_PROCNS_OPEN,
+	OP_PROCNS_READLINK, OP_FORK, OP_LSET, OP_LGET, NR_OPS
 };
 
 struct op {
@@ -71,6 +71,9 @@ static const struct op ops[NR_OPS] = {
 	{ "create_destroy_nofork", TB(T_XNS) | TB(T_UTS), 0 },
 	{ "setns", TB(T_XNS) | TB(T_UTS), 0 },
 	{ "proc_ns", TB(T_XNS) | TB(T_UTS), 0 },
+	/* proc_ns in parts, to see where a difference comes from */
+	{ "proc_ns_open", TB(T_XNS) | TB(T_UTS), 0 },
+	{ "proc_ns_readlink", TB(T_XNS) | TB(T_UTS), 0 },
 	{ "fork_inside", TB(T_XNS) | TB(T_UTS), 1 },
 	{ "label_set", TB(T_XNS), 1 },
 	{ "label_get", TB(T_XNS), 1 },
@@ -281,6 +284,16 @@ static void do_op(int op, int t)
 		    fstat(fd, &st))
 			die("%s", ns_path[t]);
 		close(fd);
+		break;
+	case OP_PROCNS_OPEN:
+		fd = open(ns_path[t], O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			die("%s", ns_path[t]);
+		close(fd);
+		break;
+	case OP_PROCNS_READLINK:
+		if (readlink(ns_path[t], buf, sizeof(buf)) < 0)
+			die("%s", ns_path[t]);
 		break;
 	case OP_FORK:
 		fork_child(T_NONE);
