@@ -10,9 +10,9 @@
 #   make bench [ARCH=..] [BENCH_ARGS='..']       xns against UTS, and at scale
 
 # x86_64-debug is the x86_64 kernel with KASAN, lockdep, kmemleak and
-# debug objects (configs/debug.config): make check ARCHES='x86_64 arm64
-# x86_64-debug'.  make check ARCHES=x86_64 for a quick run.
-ARCHES ?= x86_64 arm64
+# debug objects (configs/debug.config); make check ARCHES=x86_64 for a
+# quick run.
+ARCHES ?= x86_64 arm64 x86_64-debug
 ARCH ?= x86_64
 XNS_CACHE ?= $(HOME)/.cache/xns
 T := tools/testing/xns
