@@ -4,9 +4,17 @@
  *
  * Part 1 (latency) times single operations: create and destroy (in a
  * forked child), setns in and out, /proc/self/ns access, fork inside a
- * namespace and, for xns only, labels.  Rounds are interleaved and the
- * type that goes first alternates, so that drift in the machine (caches,
- * frequency, other guests) affects both types alike.
+ * namespace and, for xns only, labels.  The namespace operations run twice:
+ * from the initial namespace of each type (where UTS skips all reference
+ * counting) and from inside a non-initial one ("_child" ops), so that the
+ * cost of a module type is not mistaken for the cost of initial-namespace
+ * handling.  Rounds are interleaved and the type that goes first
+ * alternates, so that drift in the machine (caches, frequency, other
+ * guests) affects both types alike.
+ *
+ * Times come from CLOCK_MONOTONIC.  Under QEMU with -icount shift=0 the
+ * guest clock advances one nanosecond per guest instruction, so the same
+ * numbers are instruction counts (make bench MEASURE=icount).
  *
  * Part 2 (scale) creates N sibling namespaces, each pinned by an open
  * nsfs fd, and reports creation time, memory per namespace from
@@ -55,29 +63,42 @@ static const char * const ns_path[2] = {
 
 static const int ns_flag[2] = { XNS_NS_TYPE, CLONE_NEWUTS };
 
-enum {
-	OP_CREATE, OP_CREATE_NOFORK, OP_SETNS, OP_PROCNS, OP_PROCNS_OPEN,
-	OP_PROCNS_READLINK, OP_FORK, OP_LSET, OP_LGET, NR_OPS
+/* What an op does; where it does it is struct op's @inside. */
+enum kind {
+	K_CREATE, K_CREATE_NOFORK, K_SETNS, K_PROCNS, K_PROCNS_OPEN,
+	K_PROCNS_READLINK, K_FORK, K_LSET, K_LGET
 };
 
 struct op {
 	const char *name;
+	enum kind kind;
 	unsigned int types;	/* TB() of the types it is measured for */
-	int inside;		/* runs inside the pinned namespace */
+	int inside;		/* runs inside the pinned child namespace */
+	int forks;		/* bound by fork(), not by the namespace */
 };
 
-static const struct op ops[NR_OPS] = {
-	{ "create_destroy", TB(T_XNS) | TB(T_UTS) | TB(T_NONE), 0 },
-	{ "create_destroy_nofork", TB(T_XNS) | TB(T_UTS), 0 },
-	{ "setns", TB(T_XNS) | TB(T_UTS), 0 },
-	{ "proc_ns", TB(T_XNS) | TB(T_UTS), 0 },
+#define BOTH	(TB(T_XNS) | TB(T_UTS))
+
+static const struct op ops[] = {
+	{ "create_destroy", K_CREATE, BOTH | TB(T_NONE), 0, 1 },
+	{ "create_destroy_nofork", K_CREATE_NOFORK, BOTH, 0, 0 },
+	{ "setns", K_SETNS, BOTH, 0, 0 },
+	{ "proc_ns", K_PROCNS, BOTH, 0, 0 },
 	/* proc_ns in parts, to see where a difference comes from */
-	{ "proc_ns_open", TB(T_XNS) | TB(T_UTS), 0 },
-	{ "proc_ns_readlink", TB(T_XNS) | TB(T_UTS), 0 },
-	{ "fork_inside", TB(T_XNS) | TB(T_UTS), 1 },
-	{ "label_set", TB(T_XNS), 1 },
-	{ "label_get", TB(T_XNS), 1 },
+	{ "proc_ns_open", K_PROCNS_OPEN, BOTH, 0, 0 },
+	{ "proc_ns_readlink", K_PROCNS_READLINK, BOTH, 0, 0 },
+	/* The same from inside a non-initial namespace of the type. */
+	{ "create_destroy_nofork_child", K_CREATE_NOFORK, BOTH, 1, 0 },
+	{ "setns_child", K_SETNS, BOTH, 1, 0 },
+	{ "proc_ns_child", K_PROCNS, BOTH, 1, 0 },
+	{ "proc_ns_open_child", K_PROCNS_OPEN, BOTH, 1, 0 },
+	{ "proc_ns_readlink_child", K_PROCNS_READLINK, BOTH, 1, 0 },
+	{ "fork_inside", K_FORK, BOTH, 1, 1 },
+	{ "label_set", K_LSET, TB(T_XNS), 1, 0 },
+	{ "label_get", K_LGET, TB(T_XNS), 1, 0 },
 };
+
+#define NR_OPS		ARRAY_SIZE(ops)
 
 /* A limit raised for the benchmark, and its value to restore. */
 struct saved {
@@ -96,8 +117,11 @@ enum { SAVED_NR_OPEN, SAVED_XNS_MAX, SAVED_UTS_MAX };
 
 static int dev_fd = -1;
 static int orig_fd[2] = { -1, -1 };
+/* Two child namespaces of each type: setns_child goes from one to the other. */
 static int pin_fd[2] = { -1, -1 };
+static int pin2_fd[2] = { -1, -1 };
 static unsigned int avail;	/* TB() of the types that can run */
+static unsigned long long op_mask = ~0ULL;	/* --ops */
 static struct xns_label label = { .key = "bench", .value = "value" };
 
 static int rounds, iters;
@@ -260,49 +284,52 @@ static void fork_child(int t)
 
 static void do_op(int op, int t)
 {
+	/* The namespace the op starts from and returns to, and another. */
+	int home = ops[op].inside ? pin_fd[t] : orig_fd[t];
+	int other = ops[op].inside ? pin2_fd[t] : pin_fd[t];
 	struct stat st;
 	char buf[64];
 	int fd;
 
-	switch (op) {
-	case OP_CREATE:
+	switch (ops[op].kind) {
+	case K_CREATE:
 		fork_child(t);
 		break;
-	case OP_CREATE_NOFORK:
+	case K_CREATE_NOFORK:
 		/* Leaving the new namespace drops its last reference. */
 		if (create_ns(t))
 			die("create %s", type_name[t]);
-		enter_ns(t, orig_fd[t]);
+		enter_ns(t, home);
 		break;
-	case OP_SETNS:
-		enter_ns(t, pin_fd[t]);
-		enter_ns(t, orig_fd[t]);
+	case K_SETNS:
+		enter_ns(t, other);
+		enter_ns(t, home);
 		break;
-	case OP_PROCNS:
+	case K_PROCNS:
 		fd = open(ns_path[t], O_RDONLY | O_CLOEXEC);
 		if (fd < 0 || readlink(ns_path[t], buf, sizeof(buf)) < 0 ||
 		    fstat(fd, &st))
 			die("%s", ns_path[t]);
 		close(fd);
 		break;
-	case OP_PROCNS_OPEN:
+	case K_PROCNS_OPEN:
 		fd = open(ns_path[t], O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			die("%s", ns_path[t]);
 		close(fd);
 		break;
-	case OP_PROCNS_READLINK:
+	case K_PROCNS_READLINK:
 		if (readlink(ns_path[t], buf, sizeof(buf)) < 0)
 			die("%s", ns_path[t]);
 		break;
-	case OP_FORK:
+	case K_FORK:
 		fork_child(T_NONE);
 		break;
-	case OP_LSET:
+	case K_LSET:
 		if (ioctl(dev_fd, XNS_IOC_LABEL_SET, &label))
 			die("XNS_IOC_LABEL_SET");
 		break;
-	case OP_LGET:
+	case K_LGET:
 		if (ioctl(dev_fd, XNS_IOC_LABEL_GET, &label))
 			die("XNS_IOC_LABEL_GET");
 		break;
@@ -327,22 +354,27 @@ static void run_block(int op, int t, unsigned long long *out, int k)
 		enter_ns(t, orig_fd[t]);
 }
 
-/* Create a namespace of type @t that stays alive through @pin_fd. */
-static void pin(int t)
+/* Create a child namespace of type @t and return an fd that pins it. */
+static int pin(int t)
 {
+	int fd;
+
 	if (create_ns(t))
 		die("create %s", type_name[t]);
-	pin_fd[t] = open(ns_path[t], O_RDONLY | O_CLOEXEC);
-	if (pin_fd[t] < 0)
+	fd = open(ns_path[t], O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		die("%s", ns_path[t]);
 	/* label_get needs the label to exist. */
 	if (t == T_XNS && ioctl(dev_fd, XNS_IOC_LABEL_SET, &label))
 		die("XNS_IOC_LABEL_SET");
 	enter_ns(t, orig_fd[t]);
+	return fd;
 }
 
 static unsigned int lat_types(int op)
 {
+	if (!(op_mask & (1ULL << op)))
+		return 0;
 	return ops[op].types & (avail | TB(T_NONE));
 }
 
@@ -413,7 +445,7 @@ static void compute_ratio(int op, const struct lat *s, struct ratio *q)
 			q->rmax = rr;
 	}
 	/* What the namespace adds to a bare fork + exit + wait. */
-	if (op == OP_CREATE && (lat_types(op) & TB(T_NONE)) &&
+	if (ops[op].kind == K_CREATE && (lat_types(op) & TB(T_NONE)) &&
 	    u->med > n->med) {
 		q->net_valid = 1;
 		q->net = ((double)x->med - n->med) / (u->med - n->med);
@@ -427,7 +459,7 @@ static void report_latency(void)
 	struct ratio q[NR_OPS];
 	int op, t;
 
-	for (op = 0; op < NR_OPS; op++) {
+	for (op = 0; op < (int)NR_OPS; op++) {
 		for (t = 0; t < NR_TYPES; t++) {
 			unsigned long long sum = 0;
 
@@ -442,12 +474,12 @@ static void report_latency(void)
 		compute_ratio(op, s[op], &q[op]);
 	}
 
-	printf("%-21s %-5s %8s %10s %10s %10s %15s  %-18s %s\n", "op",
+	printf("%-27s %-5s %8s %10s %10s %10s %15s  %-18s %s\n", "op",
 	       "type", "samples", "median_ns", "p99_ns", "mean_ns",
 	       "ratio(xns/uts)", "rounds[min..max]", "net");
-	for (op = 0; op < NR_OPS; op++) {
+	for (op = 0; op < (int)NR_OPS; op++) {
 		if (!lat_types(op))
-			printf("%-21s SKIP: needs xns\n", ops[op].name);
+			continue;
 		for (t = 0; t < NR_TYPES; t++) {
 			const struct lat *l = &s[op][t];
 
@@ -455,12 +487,12 @@ static void report_latency(void)
 				/* An xns-only op: show that uts has no such. */
 				if (t == T_UTS && (lat_types(op) & TB(T_XNS)) &&
 				    !(ops[op].types & TB(T_UTS)))
-					printf("%-21s %-5s %8s %10s %10s %10s\n",
+					printf("%-27s %-5s %8s %10s %10s %10s\n",
 					       ops[op].name, "uts", "-", "-", "-",
 					       "-");
 				continue;
 			}
-			printf("%-21s %-5s %8zu %10llu %10llu %10llu",
+			printf("%-27s %-5s %8zu %10llu %10llu %10llu",
 			       ops[op].name, type_name[t], n, l->med, l->p99,
 			       l->mean);
 			if (t == T_XNS && q[op].valid) {
@@ -478,7 +510,7 @@ static void report_latency(void)
 		}
 	}
 
-	for (op = 0; op < NR_OPS; op++) {
+	for (op = 0; op < (int)NR_OPS; op++) {
 		for (t = 0; t < NR_TYPES; t++) {
 			if (lat_types(op) & TB(t))
 				printf("csv,latency,%s,%s,%zu,%llu,%llu,%llu\n",
@@ -509,10 +541,13 @@ static void run_latency(void)
 	/* A namespace may be freed after its creator's wait() returns. */
 	raise_limit(&saved[SAVED_XNS_MAX], 1U << 20);
 	raise_limit(&saved[SAVED_UTS_MAX], 1U << 20);
-	for (t = T_XNS; t <= T_UTS; t++)
-		if (avail & TB(t))
-			pin(t);
-	for (op = 0; op < NR_OPS; op++) {
+	for (t = T_XNS; t <= T_UTS; t++) {
+		if (avail & TB(t)) {
+			pin_fd[t] = pin(t);
+			pin2_fd[t] = pin(t);
+		}
+	}
+	for (op = 0; op < (int)NR_OPS; op++) {
 		for (t = 0; t < NR_TYPES; t++) {
 			if (!(lat_types(op) & TB(t)))
 				continue;
@@ -523,7 +558,7 @@ static void run_latency(void)
 		}
 	}
 	for (r = 0; r < rounds; r++) {
-		for (op = 0; op < NR_OPS; op++) {
+		for (op = 0; op < (int)NR_OPS; op++) {
 			nt = round_order(op, r, order);
 			for (i = 0; i < nt; i++)
 				run_block(op, order[i], samples[op][order[i]] +
@@ -534,9 +569,11 @@ static void run_latency(void)
 	for (t = T_XNS; t <= T_UTS; t++) {
 		if (pin_fd[t] >= 0)
 			close(pin_fd[t]);
-		pin_fd[t] = -1;
+		if (pin2_fd[t] >= 0)
+			close(pin2_fd[t]);
+		pin_fd[t] = pin2_fd[t] = -1;
 	}
-	for (op = 0; op < NR_OPS; op++)
+	for (op = 0; op < (int)NR_OPS; op++)
 		for (t = 0; t < NR_TYPES; t++)
 			free(samples[op][t]);
 	free(scratch);
@@ -915,6 +952,28 @@ static unsigned int parse_types(const char *s)
 	return mask;
 }
 
+/* --ops: a comma-separated list of op names. */
+static unsigned long long parse_ops(const char *s)
+{
+	unsigned long long mask = 0;
+	char buf[512], *tok, *save;
+	size_t op;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		for (op = 0; op < NR_OPS; op++)
+			if (!strcmp(tok, ops[op].name))
+				break;
+		if (op == NR_OPS) {
+			errno = EINVAL;
+			die("op %s", tok);
+		}
+		mask |= 1ULL << op;
+	}
+	return mask;
+}
+
 static unsigned long parse_num(const char *s, unsigned long max)
 {
 	unsigned long v;
@@ -949,11 +1008,12 @@ static int parse_list(const char *s, unsigned long *list)
 static void print_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: xns_bench [--quick] [--rounds R] [--iters K] [--types LIST]\n"
+		"usage: xns_bench [--quick] [--rounds R] [--iters K] [--types LIST] [--ops LIST]\n"
 		"                 [--scale LIST] [--scale-types LIST] [--no-latency] [--no-scale]\n"
 		"  --rounds R         interleaved latency rounds (15)\n"
 		"  --iters K          iterations per round, op and type (100)\n"
 		"  --types LIST       namespace types to run: xns,uts (both)\n"
+		"  --ops LIST         latency ops to run, by name (all)\n"
 		"  --scale LIST       namespace counts (1000,10000,100000,1000000)\n"
 		"  --scale-types LIST types for the scale part (xns,uts)\n"
 		"  --quick            --rounds 3 --iters 20 --scale 1000\n");
@@ -966,6 +1026,7 @@ int main(int argc, char **argv)
 		{ "rounds", required_argument, NULL, 'r' },
 		{ "iters", required_argument, NULL, 'k' },
 		{ "types", required_argument, NULL, 't' },
+		{ "ops", required_argument, NULL, 'o' },
 		{ "scale", required_argument, NULL, 's' },
 		{ "scale-types", required_argument, NULL, 'S' },
 		{ "quick", no_argument, &quick, 1 },
@@ -990,6 +1051,9 @@ int main(int argc, char **argv)
 			break;
 		case 't':
 			types = parse_types(optarg);
+			break;
+		case 'o':
+			op_mask = parse_ops(optarg);
 			break;
 		case 's':
 			scale_arg = optarg;
