@@ -24,53 +24,60 @@ die() { printf 'kernel %s: error: %s\n' "$variant" "$*" >&2; exit 1; }
 [ -x "$BINDGEN_ROOT/bin/bindgen" ] || die "no bindgen $BINDGEN_VERSION: run 'make deps'"
 
 fragments=("$here/configs/common.config" "$here/configs/$arch.config")
-[ -n "$flavour" ] && fragments+=("$here/configs/$flavour.config")
+case $flavour in
+"" | unpatched) ;;
+*) fragments+=("$here/configs/$flavour.config") ;;
+esac
 for f in "${fragments[@]}"; do
 	[ -f "$f" ] || die "missing config fragment $f"
 done
 shopt -s nullglob
 series=("$top"/patches/*.patch)
 shopt -u nullglob
+[ "$flavour" = unpatched ] && series=()
 
-# --- Patched source tree, shared by all variants. ------------------------------
+# --- Patched source tree, shared by all patched variants. ----------------------
 # Only the files the series touches change, so a new series rebuilds
-# incrementally: the old series is reversed, the new one applied.
-ksrc=$KSRC
+# incrementally: the old series is reversed, the new one applied.  The
+# unpatched variant builds from the pristine tree itself.
 series_key=$( { echo "$KERNEL_DEB_VERSION"; cat "${series[@]}" /dev/null; } | sha256sum | cut -c1-16)
-lock=$XNS_CACHE/src/.patch.lock
-mkdir -p "$XNS_CACHE/src"
-exec 9>"$lock"
-flock 9
-if [ "$(cat "$ksrc/.xns-series" 2>/dev/null)" != "$series_key" ]; then
-	if [ -d "$ksrc/.xns-applied" ]; then
-		say "reversing the previous patch series"
-		for p in $(ls -r "$ksrc/.xns-applied"); do
-			if ! patch -d "$ksrc" -p1 -R -s --batch < "$ksrc/.xns-applied/$p" >/dev/null; then
-				say "could not reverse $p; starting from a pristine tree"
-				rm -rf "$ksrc"
-				break
-			fi
-		done
-	fi
-	if [ ! -f "$ksrc/Makefile" ]; then
-		say "copying pristine source"
-		rm -rf "$ksrc"
-		cp -a "$KSRC_PRISTINE" "$ksrc"
-	fi
-	rm -rf "$ksrc/.xns-applied" "$ksrc/.xns-series"
-	mkdir -p "$ksrc/.xns-applied"
-	for p in "${series[@]}"; do
-		name=$(basename "$p")
-		say "applying $name"
-		if ! out=$(patch -d "$ksrc" -p1 -s --batch --forward < "$p" 2>&1); then
-			printf '%s\n' "$out" >&2
-			die "patch $name does not apply to linux $KERNEL_DEB_VERSION (tree left at $ksrc)"
+apply_series() {
+	lock=$XNS_CACHE/src/.patch.lock
+	mkdir -p "$XNS_CACHE/src"
+	exec 9>"$lock"
+	flock 9
+	if [ "$(cat "$ksrc/.xns-series" 2>/dev/null)" != "$series_key" ]; then
+		if [ -d "$ksrc/.xns-applied" ]; then
+			say "reversing the previous patch series"
+			for p in $(ls -r "$ksrc/.xns-applied"); do
+				if ! patch -d "$ksrc" -p1 -R -s --batch < "$ksrc/.xns-applied/$p" >/dev/null; then
+					say "could not reverse $p; starting from a pristine tree"
+					rm -rf "$ksrc"
+					break
+				fi
+			done
 		fi
-		cp "$p" "$ksrc/.xns-applied/$name"
-	done
-	echo "$series_key" > "$ksrc/.xns-series"
-fi
-flock -u 9
+		if [ ! -f "$ksrc/Makefile" ]; then
+			say "copying pristine source"
+			rm -rf "$ksrc"
+			cp -a "$KSRC_PRISTINE" "$ksrc"
+		fi
+		rm -rf "$ksrc/.xns-applied" "$ksrc/.xns-series"
+		mkdir -p "$ksrc/.xns-applied"
+		for p in "${series[@]}"; do
+			name=$(basename "$p")
+			say "applying $name"
+			if ! out=$(patch -d "$ksrc" -p1 -s --batch --forward < "$p" 2>&1); then
+				printf '%s\n' "$out" >&2
+				die "patch $name does not apply to linux $KERNEL_DEB_VERSION (tree left at $ksrc)"
+			fi
+			cp "$p" "$ksrc/.xns-applied/$name"
+		done
+		echo "$series_key" > "$ksrc/.xns-series"
+	fi
+	flock -u 9
+}
+[ "$flavour" = unpatched ] || apply_series
 
 # --- Configure and build. -----------------------------------------------------
 mkdir -p "$build"
