@@ -7,7 +7,9 @@
 #   make kernel [ARCH=arm64]  build the patched test kernel
 #   make modules [CLIPPY=1]   build the Rust module against it
 #   make run [ARCH=..] [CMD='..'] [SHARE=dir]   boot it, shell or one command
-#   make bench [ARCH=..] [BENCH_ARGS='..']       xns against UTS, and at scale
+#   make bench [ARCH=..] [MEASURE=icount|time] [BENCH_ARGS='..']
+#                             xns against UTS, and at scale
+#   make bench-series [ARCH=..]  the patched kernel against the unpatched one
 
 # x86_64-debug is the x86_64 kernel with KASAN, lockdep, kmemleak and
 # debug objects (configs/debug.config); make check ARCHES=x86_64 for a
@@ -17,12 +19,12 @@ ARCH ?= x86_64
 XNS_CACHE ?= $(HOME)/.cache/xns
 T := tools/testing/xns
 
-export XNS_CACHE CLIPPY SHARE BENCH_ARGS
+export XNS_CACHE CLIPPY SHARE BENCH_ARGS MEASURE
 # CMD reaches the guest as typed: make must not expand its $ signs.
 export XNS_RUN_CMD := $(value CMD)
 unexport CMD
 
-.PHONY: deps kernel modules check run bench host-tests clean
+.PHONY: deps kernel modules check run bench bench-series host-tests clean
 
 deps:
 	@bash $(T)/deps.sh
@@ -41,6 +43,9 @@ run:
 
 bench:
 	@bash $(T)/bench.sh $(ARCH)
+
+bench-series:
+	@bash $(T)/bench.sh --series $(ARCH)
 
 host-tests:
 	@python3 -m unittest discover -s $(T) -p 'test_*.py'

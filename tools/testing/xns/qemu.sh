@@ -6,11 +6,21 @@
 # asks for KVM; QEMU falls back to TCG when KVM cannot be initialised.
 # XNS_QEMU_MEM (default 1G) and XNS_KERNEL_ARGS (appended to the command
 # line) are for the benchmark; XNS_INITRD replaces the initramfs.
+#
+# XNS_ICOUNT=1 makes the guest clock count instructions: with -icount
+# shift=0 every guest instruction advances it by one nanosecond, sleep=off
+# skips idle time instead of waiting for the host, and align=off never
+# slows the guest down to the host's clock.  A time difference measured in
+# the guest is then an instruction count, whatever else the host is doing.
 qemu_cmd() {
 	variant_vars "$1" || return 1
 	local mode=$2 accel=(-accel tcg) extra=${XNS_KERNEL_ARGS:-}
 
-	[ "${XNS_KVM:-0}" = 1 ] && [ -w /dev/kvm ] && accel=(-accel kvm -accel tcg)
+	if [ "${XNS_ICOUNT:-0}" = 1 ]; then
+		accel+=(-icount shift=0,sleep=off,align=off)
+	elif [ "${XNS_KVM:-0}" = 1 ] && [ -w /dev/kvm ]; then
+		accel=(-accel kvm -accel tcg)
+	fi
 	case $arch in
 	x86_64)
 		qemu=(qemu-system-x86_64 -machine q35 -cpu max

@@ -11,10 +11,25 @@ console may interleave kernel messages between lines):
         CLOSE_MS,FREED_MS,SLAB_B,NSFS_B,OTHER_B,MEMAVAIL_B
     csv,slab,TYPE,N,CACHE,BYTES_PER_NS
 
-Usage: report.py LOG --variant V --mode M --host-cpu CPU --out PREFIX
-writes PREFIX.txt (the table, also printed), PREFIX.json and
-PREFIX-{latency,ratio,scale,slab}.csv.  Exits 1 if the run did not finish,
-the benchmark failed or the kernel printed a splat.
+Usage:
+    report.py report LOG --variant V --mode M --measure {icount,time}
+                     --host-cpu CPU --out PREFIX [--limits FILE]
+    report.py diff BASE.json NEW.json --base-label A --new-label B
+                   [--target R] [--out PREFIX]
+
+"report" writes PREFIX.txt (the table, also printed), PREFIX.json and
+PREFIX-{latency,ratio,scale,slab}.csv.  It exits 1 if the run did not
+finish, the benchmark failed or the kernel printed a splat, and, with
+--limits (the cost gate of make check), if an xns/uts ratio listed for the
+variant is missing or above its limit.
+
+"diff" compares the medians of two "report" runs op by op (NEW/BASE) and
+their xns/uts ratios: the run-to-run spread of one kernel, or the patched
+kernel against the unpatched one.  With --target, a NEW/BASE ratio above R
+is reported as MISSED and the exit status is 1.
+
+With --measure icount the guest clock counted instructions (QEMU -icount
+shift=0): every "_ns" figure is a number of guest instructions.
 """
 
 import argparse
@@ -37,9 +52,12 @@ COLUMNS = {
     'slab': ['type', 'n', 'cache', 'bytes_per_ns'],
 }
 
-# The targets of the benchmark issue: xns/uts ratio of medians.
-RATIO_TARGETS = {'setns': 1.10, 'proc_ns': 1.05, 'create_destroy': 1.20,
-                 'create_destroy_nofork': 1.20, 'fork_inside': 1.05}
+# Targets for the xns/uts ratio of medians (instructions): a module type
+# should cost what UTS costs, in the initial namespace and in a child.
+RATIO_TARGETS = {'proc_ns': 1.02, 'setns': 1.02, 'create_destroy_nofork': 1.10,
+                 'proc_ns_child': 1.02, 'setns_child': 1.02,
+                 'create_destroy_nofork_child': 1.10,
+                 'create_destroy': 1.20, 'fork_inside': 1.05}
 MEMORY_TARGET = 512
 FLATNESS_TARGET = 1.5
 
@@ -70,18 +88,29 @@ def num(text):
         return None
 
 
-def fmt_ns(text):
-    """Nanoseconds for humans: 812345 -> '812.3 us'."""
+def fmt_ns(text, measure='time'):
+    """A latency for humans: 812345 -> '812.3 us', or in instructions
+    '812,345' (exact below 10^7, where run-to-run differences show)."""
     value = num(text)
     if value is None:
         return '-'
+    if measure == 'icount':
+        return f'{value:,.0f}' if value < 1e7 else f'{value / 1e6:,.1f} M'
     for unit, scale in (('s', 1e9), ('ms', 1e6), ('us', 1e3)):
         if value >= scale:
             return f'{value / scale:.1f} {unit}'
     return f'{value:.0f} ns'
 
 
-def latency_table(rows):
+def fmt_ms(text, measure='time'):
+    """A duration given in ms: in icount mode, millions of instructions."""
+    value = num(text)
+    if value is None:
+        return '-'
+    return f'{value:.0f} M' if measure == 'icount' else f'{value:.0f} ms'
+
+
+def latency_table(rows, measure='time'):
     """The per-op table: medians, p99s, ratio and target."""
     lat = {(r['op'], r['type']): r for r in rows['latency']}
     ratio = {r['op']: r for r in rows['ratio']}
@@ -108,17 +137,19 @@ def latency_table(rows):
         rounds = '-'
         if num(r.get('round_min')) is not None:
             rounds = f"{float(r['round_min']):.2f}..{float(r['round_max']):.2f}"
-        table.append((op, fmt_ns(xns.get('median_ns')),
-                      fmt_ns(uts.get('median_ns')), fmt_ns(xns.get('p99_ns')),
-                      fmt_ns(uts.get('p99_ns')), text, rounds, verdict))
+        table.append((op, fmt_ns(xns.get('median_ns'), measure),
+                      fmt_ns(uts.get('median_ns'), measure),
+                      fmt_ns(xns.get('p99_ns'), measure),
+                      fmt_ns(uts.get('p99_ns'), measure), text, rounds,
+                      verdict))
     fork = lat.get(('create_destroy', 'none'))
     if fork:
         table.append(('(fork+exit+wait)', '-', '-', '-', '-', '-', '-',
-                      f"baseline {fmt_ns(fork['median_ns'])}"))
+                      f"baseline {fmt_ns(fork['median_ns'], measure)}"))
     return table
 
 
-def scale_table(rows):
+def scale_table(rows, measure='time'):
     """Creation at scale: time per create, teardown, memory per namespace."""
     head = ('type', 'N', 'per create', 'first..last batch', 'close all',
             'all freed', 'slab B/ns', 'nsfs B/ns', 'own B/ns', 'MemAvail B/ns')
@@ -127,11 +158,11 @@ def scale_table(rows):
         if r['status'] != 'ok':
             table.append((r['type'], r['n'], r['status']) + ('',) * 7)
             continue
-        ms = (lambda v: f'{float(v):.0f} ms' if num(v) is not None else '-')
-        table.append((r['type'], r['n'], fmt_ns(r['ns_per_create']),
-                      f"{fmt_ns(r['first_batch_ns'])}.."
-                      f"{fmt_ns(r['last_batch_ns'])}",
-                      ms(r['close_ms']), ms(r['freed_ms']),
+        table.append((r['type'], r['n'], fmt_ns(r['ns_per_create'], measure),
+                      f"{fmt_ns(r['first_batch_ns'], measure)}.."
+                      f"{fmt_ns(r['last_batch_ns'], measure)}",
+                      fmt_ms(r['close_ms'], measure),
+                      fmt_ms(r['freed_ms'], measure),
                       r['slab_bytes'], r['nsfs_bytes'], r['other_bytes'],
                       r['memavail_bytes']))
     return table
@@ -177,31 +208,66 @@ def render(table):
     return '\n'.join(out)
 
 
-def main(argv=None):
-    """Command line entry point; returns the exit status."""
-    parser = argparse.ArgumentParser(prog='report.py')
-    parser.add_argument('log')
-    parser.add_argument('--variant', required=True)
-    parser.add_argument('--mode', required=True)
-    parser.add_argument('--host-cpu', required=True)
-    parser.add_argument('--out', required=True)
-    args = parser.parse_args(argv)
+MEASURES = {'icount': 'guest instructions (QEMU -icount shift=0)',
+            'time': 'wall-clock time (CLOCK_MONOTONIC)'}
 
+
+def read_limits(path, variant):
+    """The cost limits of @variant: [(op, limit, measured)] from a file of
+    "VARIANT OP LIMIT MEASURED" lines ('#' starts a comment)."""
+    limits = []
+    with open(path, encoding='utf-8') as f:
+        for n, line in enumerate(f, 1):
+            words = line.split('#', 1)[0].split()
+            if not words:
+                continue
+            if len(words) != 4 or num(words[2]) is None or \
+                    num(words[3]) is None:
+                raise ValueError(f'{path}:{n}: expected VARIANT OP LIMIT '
+                                 f'MEASURED, got: {line.strip()}')
+            if words[0] == variant:
+                limits.append((words[1], float(words[2]), float(words[3])))
+    return limits
+
+
+def gate(rows, limits):
+    """Check xns/uts ratios against @limits: (lines, problems, passed)."""
+    ratio = {r['op']: num(r['ratio']) for r in rows['ratio']}
+    lines, problems, passed = [], [], 0
+    for op, limit, measured in limits:
+        value = ratio.get(op)
+        if value is None:
+            problems.append(f'cost gate: no xns/uts ratio for {op}')
+            continue
+        ok = value <= limit
+        lines.append(f"cost gate: {op} xns/uts {value:.3f} <= {limit:.3f} "
+                     f"(measured {measured:.3f}): {'ok' if ok else 'FAIL'}")
+        passed += ok
+        if not ok:
+            problems.append(f'cost gate: {op} xns/uts {value:.3f} is over '
+                            f'its limit {limit:.3f}')
+    return lines, problems, passed
+
+
+def cmd_report(args):
+    """The "report" command: tables, CSV and JSON of one run."""
     with open(args.log, encoding='utf-8', errors='replace') as f:
         lines = ktap.read_lines(f.read())
     rows, notes, status = parse(lines)
     splats = ktap.find_splats(lines)
     date = datetime.date.today().isoformat()
     meta = {'variant': args.variant, 'date': date, 'host_cpu': args.host_cpu,
-            'qemu_mode': args.mode, 'guest': notes[0] if notes else '',
-            'exit': status, 'log': args.log}
+            'qemu_mode': args.mode, 'measure': args.measure,
+            'guest': notes[0] if notes else '', 'exit': status,
+            'log': args.log}
 
     text = [f'xns-bench {args.variant}, {date}; host CPU: {args.host_cpu}; '
-            f'QEMU {args.mode}', *notes[:1], '']
+            f'QEMU {args.mode}; measured in {MEASURES[args.measure]}',
+            *notes[:1], '']
     if rows['latency']:
-        text += [render(latency_table(rows)), '']
+        text += [render(latency_table(rows, args.measure)), '']
     if rows['scale']:
-        text += [render(scale_table(rows)), '']
+        text += [render(scale_table(rows, args.measure)), '']
     text += verdicts(rows)
     text += [n for n in notes[1:] if 'done' not in n]
     problems = []
@@ -211,6 +277,11 @@ def main(argv=None):
         problems.append(f'xns-bench exited with {status}')
     problems += [f'kernel splat ({label}) at line {n}: {line}'
                  for label, n, line in splats]
+    if args.limits:
+        gate_lines, gate_problems, passed = gate(
+            rows, read_limits(args.limits, args.variant))
+        text += gate_lines
+        problems += gate_problems
     text += [f'FAIL: {p}' for p in problems]
     if problems:
         text.append(f'bench log: {args.log}')
@@ -219,8 +290,14 @@ def main(argv=None):
 
     with open(args.out + '.txt', 'w', encoding='utf-8') as f:
         f.write(report)
+    result = {'meta': meta, **rows, 'problems': problems}
+    if args.limits:
+        # Each limit is one test in make check's total (ktap.py total).
+        result.update(arch=f'{args.variant} cost gate', failures=problems,
+                      counts={'passed': passed,
+                              'failed': len(gate_problems)})
     with open(args.out + '.json', 'w', encoding='utf-8') as f:
-        json.dump({'meta': meta, **rows, 'problems': problems}, f, indent=1)
+        json.dump(result, f, indent=1)
         f.write('\n')
     for kind, columns in COLUMNS.items():
         with open(f'{args.out}-{kind}.csv', 'w', encoding='utf-8',
@@ -230,6 +307,94 @@ def main(argv=None):
             for row in rows[kind]:
                 writer.writerow({'variant': args.variant, **row})
     return 1 if problems else 0
+
+
+def diff_tables(base, new, args):
+    """Per (op, type) medians NEW/BASE, then xns/uts ratios: (tables,
+    problems)."""
+    measure = new['meta'].get('measure', 'time')
+    old = {(r['op'], r['type']): num(r['median_ns']) for r in base['latency']}
+    med = [('op', 'type', f'{args.base_label} median',
+            f'{args.new_label} median', f'{args.new_label}/{args.base_label}',
+            'target')]
+    problems = []
+    for r in new['latency']:
+        a, b = old.get((r['op'], r['type'])), num(r['median_ns'])
+        if not a or b is None:
+            continue
+        verdict = '-'
+        if args.target:
+            ok = b / a <= args.target
+            verdict = f"<= {args.target} {'met' if ok else 'MISSED'}"
+            if not ok:
+                problems.append(f"{r['op']} {r['type']}: "
+                                f'{args.new_label}/{args.base_label} '
+                                f'{b / a:.4f} > {args.target}')
+        med.append((r['op'], 'fork+exit+wait' if r['type'] == 'none'
+                    else r['type'], fmt_ns(a, measure), fmt_ns(b, measure),
+                    f'{b / a:.4f}', verdict))
+    old_ratio = {r['op']: num(r['ratio']) for r in base['ratio']}
+    ratios = [('op', f'{args.base_label} xns/uts', f'{args.new_label} xns/uts',
+               'difference')]
+    for r in new['ratio']:
+        a, b = old_ratio.get(r['op']), num(r['ratio'])
+        if a is not None and b is not None:
+            ratios.append((r['op'], f'{a:.3f}', f'{b:.3f}', f'{b - a:+.3f}'))
+    tables = [med] + ([ratios] if len(ratios) > 1 else [])
+    return tables, problems
+
+
+def cmd_diff(args):
+    """The "diff" command: two runs, op by op."""
+    runs = []
+    for path in (args.base, args.new):
+        with open(path, encoding='utf-8') as f:
+            runs.append(json.load(f))
+    base, new = runs
+    tables, problems = diff_tables(base, new, args)
+    text = []
+    for label, run in ((args.base_label, base), (args.new_label, new)):
+        meta = run['meta']
+        text.append(f"{label}: {meta.get('guest', '')}; "
+                    f"{meta.get('variant')}, {meta.get('date')}, QEMU "
+                    f"{meta.get('qemu_mode')}, measured in "
+                    f"{MEASURES.get(meta.get('measure', 'time'))}")
+        problems += [f'{label}: {p}' for p in run.get('problems', [])]
+    for table in tables:
+        text += ['', render(table)]
+    text += [f'FAIL: {p}' for p in problems]
+    report = '\n'.join(text).rstrip() + '\n'
+    print(report, end='')
+    if args.out:
+        with open(args.out + '.txt', 'w', encoding='utf-8') as f:
+            f.write(report)
+    return 1 if problems else 0
+
+
+def main(argv=None):
+    """Command line entry point; returns the exit status."""
+    parser = argparse.ArgumentParser(prog='report.py')
+    sub = parser.add_subparsers(dest='cmd', required=True)
+    p = sub.add_parser('report', help='tables, CSV and JSON of one run')
+    p.add_argument('log')
+    p.add_argument('--variant', required=True)
+    p.add_argument('--mode', required=True)
+    p.add_argument('--measure', required=True, choices=sorted(MEASURES))
+    p.add_argument('--host-cpu', required=True)
+    p.add_argument('--out', required=True)
+    p.add_argument('--limits', help='cost limits to check (the gate)')
+    p.set_defaults(func=cmd_report)
+    p = sub.add_parser('diff', help='compare two runs (their .json)')
+    p.add_argument('base')
+    p.add_argument('new')
+    p.add_argument('--base-label', default='base')
+    p.add_argument('--new-label', default='new')
+    p.add_argument('--target', type=float,
+                   help='highest NEW/BASE ratio of medians that passes')
+    p.add_argument('--out', help='also write PREFIX.txt')
+    p.set_defaults(func=cmd_diff)
+    args = parser.parse_args(argv)
+    return args.func(args)
 
 
 if __name__ == '__main__':
