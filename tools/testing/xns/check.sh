@@ -3,9 +3,12 @@
 #
 # check.sh VARIANT...: the test command.  Runs the host-side tests of the
 # runner, then for each variant builds the kernel, module, selftests and
-# initramfs, boots QEMU, and checks the KTAP results and the boot log.
-# Prints per-variant and total "N passed, N failed" and fails on any
-# failure, splat, hang or truncated log.
+# initramfs, boots QEMU, and checks the KTAP results and the boot log.  A
+# variant with limits in bench/cost-limits also boots the cost gate: a
+# short instruction-counting benchmark whose xns/uts ratios must stay
+# within them (each ratio counts as one test).  Prints per-variant and
+# total "N passed, N failed" and fails on any failure, splat, hang or
+# truncated log.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -43,6 +46,13 @@ for v in "$@"; do
 		status=1
 	fi
 	results+=("$top/build/$v/results.json")
+	if grep -q "^$v[[:space:]]" "$here/bench/cost-limits"; then
+		echo "== $v: cost gate"
+		gate=$SECONDS
+		bash "$here/bench.sh" --gate "$v" || status=1
+		echo "$v: cost gate took $(( SECONDS - gate ))s"
+		results+=("$top/build/$v/gate.json")
+	fi
 done
 
 if [ ${#results[@]} -gt 0 ]; then
