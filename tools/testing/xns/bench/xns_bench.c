@@ -571,7 +571,8 @@ static void run_latency(void)
 			close(pin_fd[t]);
 		if (pin2_fd[t] >= 0)
 			close(pin2_fd[t]);
-		pin_fd[t] = pin2_fd[t] = -1;
+		pin_fd[t] = -1;
+		pin2_fd[t] = -1;
 	}
 	for (op = 0; op < (int)NR_OPS; op++)
 		for (t = 0; t < NR_TYPES; t++)
