@@ -11,6 +11,7 @@ kselftest_harness runs.
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -267,6 +268,11 @@ class CliTest(unittest.TestCase):
                          (1, '3 passed, 0 failed\n'))
 
 
+# Moves to a process group of its own, says so in ARGV1.pgid, sleeps.
+SETPGID_SLEEP = ('import os, sys, time; os.setpgid(0, 0); '
+                 'open(sys.argv[1] + \'.pgid\', \'w\')'
+                 '.write(str(os.getpgrp())); time.sleep(60)')
+
 SCRIPTS = {
     'pass.sh': 'echo hello\necho\nprintf partial\n',
     'fail.sh': 'echo failing on purpose >&2\nexit 3\n',
@@ -280,6 +286,16 @@ SCRIPTS = {
     # Fails the first time it runs, passes the second.
     'once.sh': 'echo 1..1\nif [ -e "$0.ran" ]; then echo "ok 1 race"; exit 0; fi\n'
                'touch "$0.ran"\necho "not ok 1 race"\nexit 1\n',
+    # As kselftest_harness runs a test case: in a process group of its
+    # own, which a kill of the program's group misses.
+    'escape.sh': f'({sys.executable} -c "{SETPGID_SLEEP}" "$0") &\n'
+                 'echo $! > "$0.pid"\necho started\nwait\n',
+    # Exits as soon as such a process is set up, leaving it behind, off
+    # the pipe.
+    'leave.sh': f'rm -f "$0.pgid"\n({sys.executable} -c "{SETPGID_SLEEP}" '
+                '"$0") >/dev/null 2>&1 &\necho $! > "$0.pid"\n'
+                'while [ ! -s "$0.pgid" ]; do sleep 0.1; done\n',
+    'slow.sh': 'sleep 2\n',
 }
 
 
@@ -309,22 +325,32 @@ class KtapRunTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.tmp.cleanup()
 
-    def ktap_run(self, *names, retry=()):
+    def ktap_run(self, *names, retry=(), limits=()):
         paths = [os.path.join(self.suite, n) for n in names]
         globs = [arg for g in retry
                  for arg in ('-r', os.path.join(self.suite, g))]
+        globs += [arg for g in limits
+                  for arg in ('-T', os.path.join(self.suite, g))]
         return subprocess.run([self.bin, '-t', '1', *globs, *paths],
                               capture_output=True, text=True, timeout=60,
                               check=False)
 
+    @staticmethod
+    def untimed(text):
+        """The lines of ktap-run's @text, wall times replaced by "T"."""
+        return [re.sub(r' took \d+\.\d s$', ' took T s', line)
+                for line in text.splitlines()]
+
     def test_clean_run(self):
         proc = self.ktap_run('pass.sh', 'skip.sh')
         self.assertEqual(proc.returncode, 0)
-        self.assertEqual(proc.stdout.splitlines(), [
+        self.assertEqual(self.untimed(proc.stdout), [
             'KTAP version 1', '1..2',
             '# selftests: xns: pass.sh', '# hello', '# ', '# partial',
+            '# ktap-run: xns: pass.sh took T s',
             'ok 1 selftests: xns: pass.sh',
             '# selftests: xns: skip.sh',
+            '# ktap-run: xns: skip.sh took T s',
             'ok 2 selftests: xns: skip.sh # SKIP',
             '# ktap-run: done',
         ])
@@ -361,12 +387,13 @@ class KtapRunTest(unittest.TestCase):
                              retry=('once.*', 'fail.*'))
         self.assertEqual(proc.returncode, 1)
         lines = proc.stdout.splitlines()
-        self.assertEqual(lines[2:11], [
+        self.assertEqual(self.untimed(proc.stdout)[2:12], [
             '# selftests: xns: once.sh',
             '# 1st attempt| # 1..1', '# 1st attempt| # not ok 1 race',
             '# ktap-run: flaky: xns: once.sh failed (exit=1), '
             'running it again',
-            '# 1..1', '# ok 1 race', 'ok 1 selftests: xns: once.sh',
+            '# 1..1', '# ok 1 race', '# ktap-run: xns: once.sh took T s',
+            'ok 1 selftests: xns: once.sh',
             '# selftests: xns: fail.sh',
             '# 1st attempt| # failing on purpose',
         ])
@@ -380,6 +407,46 @@ class KtapRunTest(unittest.TestCase):
         proc = self.ktap_run('once.sh')
         self.assertEqual(proc.returncode, 1)
         self.assertEqual(ktap.find_flaky(proc.stdout), [])
+
+    def test_timeout_kills_other_process_groups(self):
+        pidfile = os.path.join(self.suite, 'escape.sh.pid')
+        proc = self.ktap_run('escape.sh')
+        self.assertIn('not ok 1 selftests: xns: escape.sh # TIMEOUT 1 seconds',
+                      proc.stdout.splitlines())
+        with open(pidfile, encoding='utf-8') as f:
+            pid = int(f.read())
+        # It did leave the program's process group...
+        with open(os.path.join(self.suite, 'escape.sh.pgid'),
+                  encoding='utf-8') as f:
+            self.assertEqual(int(f.read()), pid)
+        # ...and was killed with the program all the same.
+        self.assert_killed(pidfile)
+
+    def test_left_behind_processes_killed(self):
+        pidfile = os.path.join(self.suite, 'leave.sh.pid')
+        start = time.monotonic()
+        proc = self.ktap_run('leave.sh', 'pass.sh')
+        self.assertLess(time.monotonic() - start, 10)
+        self.assertEqual(proc.returncode, 0)
+        self.assert_killed(pidfile)
+        self.assertIn('# ktap-run: killed 1 processes left behind by '
+                      f'{self.suite}/leave.sh', proc.stdout.splitlines())
+
+    def test_program_limit(self):
+        # -t 1 for all, -T for one program; the first matching -T counts.
+        proc = self.ktap_run('slow.sh', 'pass.sh',
+                             limits=('slow.*=5', 'slow.sh=1', 'pass.sh=1'))
+        self.assertEqual(proc.returncode, 0)
+        self.assertIn('ok 1 selftests: xns: slow.sh', proc.stdout.splitlines())
+        self.assertRegex(proc.stdout,
+                         r'\n# ktap-run: xns: slow\.sh took [2-4]\.\d s\n')
+        proc = self.ktap_run('slow.sh')
+        self.assertIn('not ok 1 selftests: xns: slow.sh # TIMEOUT 1 seconds',
+                      proc.stdout.splitlines())
+        for bad in ('slow.sh', '=5', 'slow.sh=0', 'slow.sh=x'):
+            proc = subprocess.run([self.bin, '-T', bad, 'true'],
+                                  capture_output=True, check=False)
+            self.assertEqual(proc.returncode, 2, bad)
 
     def assert_killed(self, pidfile):
         """The grandchild in @pidfile must be gone (or a zombie)."""
@@ -395,7 +462,7 @@ class KtapRunTest(unittest.TestCase):
                 return
             time.sleep(0.1)
         os.kill(pid, signal.SIGKILL)
-        self.fail(f'grandchild {pid} survived the timeout')
+        self.fail(f'grandchild {pid} survived its program')
 
 
 if __name__ == '__main__':
