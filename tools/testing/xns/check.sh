@@ -5,7 +5,9 @@
 # runner, then for each variant builds the kernel, module, selftests and
 # initramfs, boots QEMU, and checks the KTAP results and the boot log.
 # Prints per-variant and total "N passed, N failed" and fails on any
-# failure, splat, hang or truncated log.
+# failure, splat, hang or truncated log.  A failed step before the tests
+# (host tests, lint, a variant's build) counts as one failed test in the
+# total, so the last line says "failed" whenever the run failed.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,17 +18,18 @@ top=$(cd "$here/../../.." && pwd)
 BOOT_TIMEOUT=${XNS_BOOT_TIMEOUT:-1500}
 status=0
 results=()
+failed_steps=()
 
 echo "== host-side tests (runner, UAPI mirror) and style"
-python3 -m unittest discover -s "$here" -p 'test_*.py' || status=1
-bash "$here/lint.sh" || status=1
+python3 -m unittest discover -s "$here" -p 'test_*.py' || failed_steps+=("host tests")
+bash "$here/lint.sh" || failed_steps+=(lint)
 
 for v in "$@"; do
 	echo "== $v"
 	start=$SECONDS
 	if ! bash "$here/build-kernel.sh" "$v" || ! XNS_RUN_CMD= SHARE= XNS_STRICT=1 bash "$here/build-guest.sh" "$v"; then
 		echo "$v: FAIL: build failed"
-		status=1
+		failed_steps+=("$v build")
 		continue
 	fi
 	qemu_cmd "$v" check
@@ -38,6 +41,8 @@ for v in "$@"; do
 	[ $rc = 124 ] && echo "$v: FAIL: QEMU hard timeout after ${BOOT_TIMEOUT}s"
 	[ $rc = 124 ] && status=1
 	echo "$v: boot and tests took $(( SECONDS - boot ))s (total $(( SECONDS - start ))s)"
+	# No stale results if ktap.py cannot write them.
+	rm -f "$top/build/$v/results.json"
 	if ! python3 "$here/ktap.py" check "$log" --arch "$v" --json "$top/build/$v/results.json"; then
 		echo "$v: boot log: $log"
 		status=1
@@ -45,10 +50,6 @@ for v in "$@"; do
 	results+=("$top/build/$v/results.json")
 done
 
-if [ ${#results[@]} -gt 0 ]; then
-	python3 "$here/ktap.py" total "${results[@]}" || status=1
-else
-	echo "0 passed, 1 failed"
-	status=1
-fi
+[ ${#failed_steps[@]} -gt 0 ] && status=1
+python3 "$here/ktap.py" total "${failed_steps[@]/#/--failed-step=}" "${results[@]}" || status=1
 exit $status

@@ -23,15 +23,20 @@ results are counted as skipped, never as failures.
 
 Usage:
     ktap.py check LOG [--arch NAME] [--json OUT]
-    ktap.py total FILE...
+    ktap.py total [--failed-step NAME]... FILE...
 
 "check" prints "ARCH: P passed, F failed[, S skipped]", one
-"ARCH: FAIL: reason" line per problem, and exits 1 if there was any.  A
+"ARCH: FAIL: reason" line per problem, followed by the output of the
+failing case (its own "# " lines, at most DETAIL_LINES of them), and exits
+1 if there was any.  A
 program that ktap-run had to run twice (ktap-run -r, for the kernel's own
 suites) is listed as "ARCH: FLAKY: ..." whatever the outcome of the retry.
 "total" adds up the JSON files written by "check --json", lists their flaky
-programs and prints the grand total line last; it exits 1 if any test failed
-or any file records failures.
+programs and prints the grand total line last.  A variant whose file records
+failures but no failed test counts as one failed test, as does an
+unreadable file and each --failed-step (a step of make check that failed
+before any test ran: host tests, lint, a build), so that the last line
+says "failed" whenever the run failed.  It exits 1 if any test failed.
 """
 
 import argparse
@@ -39,6 +44,10 @@ import json
 import re
 import sys
 from dataclasses import dataclass, field
+
+# Output lines printed under a failure: the last ones, where the harness
+# prints the failed assertion.
+DETAIL_LINES = 20
 
 # Kernel splats: (label, regex).  A line is matched against the patterns in
 # order and attributed to the first that matches, so the more specific ones
@@ -89,6 +98,7 @@ class Result:
     directive: str
     lineno: int
     sub: 'Level | None' = None
+    output: list = field(default_factory=list)
 
     @property
     def status(self):
@@ -109,18 +119,44 @@ class Result:
 class Level:
     """A KTAP level: its plan, results, totals line and trailing output.
 
-    title is its first line, e.g. ktap-run's "SUITE: NAME" header.
+    title is its first line, e.g. ktap-run's "SUITE: NAME" header; entries
+    are its (lineno, text) pairs.
     """
     title: str = ''
     plan: int | None = None
     results: list = field(default_factory=list)
     totals: tuple | None = None
     trailing: 'Level | None' = None
+    entries: list = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """What check_log() found in one serial log.
+
+    failures are one-line reasons; details[i] holds the output lines that
+    explain failures[i] (maybe none).
+    """
+    counts: dict = field(default_factory=lambda: {
+        'passed': 0, 'failed': 0, 'skipped': 0})
+    failures: list = field(default_factory=list)
+    details: list = field(default_factory=list)
+    flaky: list = field(default_factory=list)
+
+    def fail(self, reason, lines=()):
+        """Record a failure and the output lines that explain it."""
+        self.failures.append(reason)
+        self.details.append(list(lines))
 
 
 def parse_level(entries):
-    """Parse (lineno, text) pairs of one level, its "# " prefix removed."""
-    level, pending = Level(title=entries[0][1] if entries else ''), []
+    """Parse (lineno, text) pairs of one level, its "# " prefix removed.
+
+    Each result keeps the "# " lines before it at this level (its own
+    output, e.g. a harness case's assertion messages) as output.
+    """
+    level = Level(title=entries[0][1] if entries else '', entries=entries)
+    pending = []
     for lineno, text in entries:
         if m := _TOTALS.match(text):
             level.totals = tuple(int(n) for n in m.groups())
@@ -136,7 +172,7 @@ def parse_level(entries):
             else:
                 name, _, directive = rest.partition(' # ')
             res = Result(m[1] == 'ok', int(m[2]), name.strip(),
-                         directive.strip(), lineno)
+                         directive.strip(), lineno, output=pending)
             if pending:
                 res.sub = parse_level(pending)
                 pending = []
@@ -167,45 +203,56 @@ def find_flaky(text):
             if (m := _FLAKY.match(line))]
 
 
-def _tally(level, ctx, counts, failures):
+def _explain(entries):
+    """The output lines of @entries to print under a failure, capped."""
+    lines = [text.rstrip() for _, text in entries]
+    if len(lines) <= DETAIL_LINES:
+        return lines
+    return ([f'[{len(lines) - DETAIL_LINES} earlier lines from log line '
+             f'{entries[0][0]}]'] + lines[-DETAIL_LINES:])
+
+
+def _tally(level, ctx, rep):
     """Count the leaves of @level and collect failures, prefixed by @ctx."""
+    counts = rep.counts
     if ctx and level.plan is not None and level.plan != len(level.results):
-        failures.append(f'{ctx}nested plan 1..{level.plan} but '
-                        f'{len(level.results)} results')
+        rep.fail(f'{ctx}nested plan 1..{level.plan} but '
+                 f'{len(level.results)} results')
     if level.totals and sum(level.totals) != len(level.results):
-        failures.append(f'{ctx}harness Totals count {sum(level.totals)} '
-                        f'tests but {len(level.results)} results')
+        rep.fail(f'{ctx}harness Totals count {sum(level.totals)} '
+                 f'tests but {len(level.results)} results')
     for res in level.results:
         before = dict(counts)
         if res.sub:
-            _tally(res.sub, f'{ctx}{res.name or res.num}: ', counts, failures)
+            _tally(res.sub, f'{ctx}{res.name or res.num}: ', rep)
         if counts == before:
             # No nested test cases: the result is a leaf itself.
             counts[res.status] += 1
-        elif res.status == 'failed' and counts['failed'] == before['failed']:
-            # A program failing without a failing leaf is one failure.
-            counts['failed'] += 1
-        if res.status == 'failed':
-            failures.append(f'{ctx}{res.line()}')
+            if res.status == 'failed':
+                rep.fail(f'{ctx}{res.line()}', _explain(res.output))
+        elif res.status == 'failed':
+            why = []
+            if counts['failed'] == before['failed']:
+                # A program failing without a failing leaf is one failure;
+                # what it printed after its last case shows where it was.
+                counts['failed'] += 1
+                if res.sub and res.sub.trailing:
+                    why = _explain(res.sub.trailing.entries)
+            rep.fail(f'{ctx}{res.line()}', why)
     if level.trailing:
         # Output after the last result: a program that never finished.
         _tally(level.trailing, f'{ctx}{level.trailing.title} (unfinished): ',
-               counts, failures)
+               rep)
 
 
-def check_text(text):
-    """Check a whole serial log; return (counts, failures).
-
-    counts is {'passed': P, 'failed': F, 'skipped': S} over leaf test
-    cases, failures a list of one-line reasons (empty if the run is clean).
-    """
+def check_log(text):
+    """Check a whole serial log; return a Report."""
     lines = read_lines(text)
-    counts = {'passed': 0, 'failed': 0, 'skipped': 0}
-    failures = []
+    rep = Report(flaky=find_flaky(text))
     starts = [i for i, line in enumerate(lines) if _VERSION.match(line)]
     done = False
     if not starts:
-        failures.append('no KTAP output found (missing "KTAP version 1")')
+        rep.fail('no KTAP output found (missing "KTAP version 1")')
     else:
         entries = []
         for lineno, line in enumerate(lines[starts[-1] + 1:], starts[-1] + 2):
@@ -215,18 +262,28 @@ def check_text(text):
             if not _TIMESTAMP.match(line):
                 entries.append((lineno, line))
         top = parse_level(entries)
-        _tally(top, '', counts, failures)
+        _tally(top, '', rep)
         if top.plan is None:
-            failures.append('missing top-level plan "1..N"')
+            rep.fail('missing top-level plan "1..N"')
         elif top.plan != len(top.results):
-            failures.append(f'planned {top.plan} tests but got '
-                            f'{len(top.results)} results')
+            rep.fail(f'planned {top.plan} tests but got '
+                     f'{len(top.results)} results')
     if starts and not done:
-        failures.append(f'missing "{_DONE}": log truncated '
-                        '(hang, crash or timeout)')
+        rep.fail(f'missing "{_DONE}": log truncated '
+                 '(hang, crash or timeout)')
     for label, lineno, line in find_splats(lines):
-        failures.append(f'kernel splat ({label}) at line {lineno}: {line}')
-    return counts, failures
+        rep.fail(f'kernel splat ({label}) at line {lineno}: {line}')
+    return rep
+
+
+def check_text(text):
+    """Check a whole serial log; return (counts, failures).
+
+    counts is {'passed': P, 'failed': F, 'skipped': S} over leaf test
+    cases, failures a list of one-line reasons (empty if the run is clean).
+    """
+    rep = check_log(text)
+    return rep.counts, rep.failures
 
 
 def read_log(path):
@@ -251,45 +308,59 @@ def summary(counts):
 def cmd_check(args):
     """The "check" command: print the summary and failures of one log."""
     try:
-        text = read_log(args.log)
-        counts, failures = check_text(text)
-        flaky = find_flaky(text)
+        rep = check_log(read_log(args.log))
     except OSError as e:
-        counts = {'passed': 0, 'failed': 0, 'skipped': 0}
-        failures, flaky = [f'cannot read log: {e}'], []
+        rep = Report()
+        rep.fail(f'cannot read log: {e}')
     prefix = f'{args.arch}: ' if args.arch else ''
-    print(f'{prefix}{summary(counts)}')
-    for reason in flaky:
+    print(f'{prefix}{summary(rep.counts)}')
+    for reason in rep.flaky:
         print(f'{prefix}FLAKY: {reason}')
-    for reason in failures:
+    for reason, lines in zip(rep.failures, rep.details):
         print(f'{prefix}FAIL: {reason}')
+        for line in lines:
+            print(f'{prefix}    {line}')
     if args.json:
         with open(args.json, 'w', encoding='utf-8') as f:
-            json.dump({'arch': args.arch, 'log': args.log, 'counts': counts,
-                       'failures': failures, 'flaky': flaky}, f, indent=1)
+            json.dump({'arch': args.arch, 'log': args.log,
+                       'counts': rep.counts, 'failures': rep.failures,
+                       'flaky': rep.flaky}, f, indent=1)
             f.write('\n')
-    return 1 if failures else 0
+    return 1 if rep.failures else 0
 
 
 def cmd_total(args):
     """The "total" command: add up the JSON files of several "check" runs."""
     total = {'passed': 0, 'failed': 0, 'skipped': 0}
-    bad = False
+    problems = []
     for path in args.files:
         try:
             with open(path, encoding='utf-8') as f:
                 data = json.load(f)
         except (OSError, ValueError) as e:
             print(f'ktap.py: {path}: {e}', file=sys.stderr)
-            bad = True
+            problems.append(f'no results in {path}: {e}')
             continue
+        arch = data.get('arch') or path
+        counts = data.get('counts', {})
         for key in total:
-            total[key] += int(data.get('counts', {}).get(key, 0))
-        bad |= bool(data.get('failures'))
+            total[key] += int(counts.get(key, 0))
+        failures = data.get('failures') or []
+        if failures and not int(counts.get('failed', 0)):
+            # A splat, a hang or a missing program: no test failed, but
+            # the variant did.
+            more = f' (and {len(failures) - 1} more)' if failures[1:] else ''
+            problems.append(f'{arch}: {failures[0]}{more}')
         for reason in data.get('flaky', []):
-            print(f"{data.get('arch') or path}: FLAKY: {reason}")
+            print(f'{arch}: FLAKY: {reason}')
+    problems += [f'{step} failed' for step in args.failed_step]
+    if not args.files and not args.failed_step:
+        problems.append('no variant was checked')
+    for reason in problems:
+        print(f'FAIL: {reason}')
+    total['failed'] += len(problems)
     print(summary(total))
-    return 1 if bad or total['failed'] else 0
+    return 1 if total['failed'] else 0
 
 
 def main(argv=None):
@@ -303,7 +374,10 @@ def main(argv=None):
     p.add_argument('--json', help='also write the result to this file')
     p.set_defaults(func=cmd_check)
     p = sub.add_parser('total', help='add up "check --json" result files')
-    p.add_argument('files', nargs='+', metavar='FILE')
+    p.add_argument('--failed-step', action='append', default=[],
+                   metavar='NAME', help='a step of the run that failed '
+                                        'before its tests (counts as failed)')
+    p.add_argument('files', nargs='*', metavar='FILE')
     p.set_defaults(func=cmd_total)
     args = parser.parse_args(argv)
     return args.func(args)

@@ -47,6 +47,11 @@ def counts(passed, failed, skipped):
     return {'passed': passed, 'failed': failed, 'skipped': skipped}
 
 
+def check_fixture(name, **kwargs):
+    """ktap.check_log() on the log @name."""
+    return ktap.check_log(ktap.read_log(fixture(name)), **kwargs)
+
+
 class FixtureTest(unittest.TestCase):
     """ktap.check_file() on the hand-written logs."""
 
@@ -71,6 +76,9 @@ class FixtureTest(unittest.TestCase):
             'selftests: xns_wait: nested plan 1..3 but 1 results',
             'not ok 2 selftests: xns_wait # TIMEOUT 120 seconds',
         ])
+        # The timeout shows the case that was running.
+        self.assertEqual(check_fixture('timeout.log').details[1],
+                         [' RUN           wait.for_peer ...'])
 
     def test_skip(self):
         # A harness SKIP, a "1..0 # SKIP" program and an exit-4 script.
@@ -128,6 +136,36 @@ class FixtureTest(unittest.TestCase):
 
     def test_interleaved_kernel_messages(self):
         self.check('interleaved.log', counts(5, 0, 0), [])
+
+    def test_failure_details(self):
+        # A failing case comes with its assertion lines.
+        rep = check_fixture('leaf_fail.log')
+        self.assertEqual(rep.failures[0],
+                         'selftests: xns_basic: not ok 3 ns.enter')
+        self.assertEqual(rep.details[0], [
+            ' RUN           ns.enter ...',
+            'xns_basic.c:57:enter:Expected 0 (0) == xns_enter(self->fd) (-1)',
+            'enter: Test terminated by assertion',
+            '         FAIL  ns.enter',
+        ])
+        # Its program failed through it: no lines repeated there.
+        self.assertEqual(rep.details[1], [])
+
+    def test_failure_details_capped(self):
+        rep = check_fixture('long_fail.log')
+        self.assertEqual(rep.failures, [
+            'selftests: xns: xns_stress_test: not ok 1 stress.root.workers',
+            'not ok 1 selftests: xns: xns_stress_test # exit=1',
+        ])
+        lines = rep.details[0]
+        self.assertEqual(len(lines), ktap.DETAIL_LINES + 1)
+        self.assertEqual(lines[0], '[12 earlier lines from log line 8]')
+        self.assertEqual(lines[-4:], [
+            'xns_stress_test.c:1085:workers:Expected base (1) == nr (2)',
+            'xns_stress_test.c:1086:workers:a namespace outlived the workers',
+            'workers: Test terminated by assertion',
+            '         FAIL  stress.root.workers',
+        ])
 
 
 TOP = 'KTAP version 1\n1..1\n# selftests: t\n'
@@ -237,6 +275,11 @@ class CliTest(unittest.TestCase):
         self.assertEqual(proc.stdout.splitlines(), [
             'arm64: 4 passed, 1 failed',
             'arm64: FAIL: selftests: xns_basic: not ok 3 ns.enter',
+            'arm64:      RUN           ns.enter ...',
+            'arm64:     xns_basic.c:57:enter:Expected 0 (0) == '
+            'xns_enter(self->fd) (-1)',
+            'arm64:     enter: Test terminated by assertion',
+            'arm64:              FAIL  ns.enter',
             'arm64: FAIL: not ok 1 selftests: xns_basic # exit=1',
         ])
 
@@ -262,10 +305,38 @@ class CliTest(unittest.TestCase):
             f'x86_64: FLAKY: {flaky}', '3 passed, 0 failed']))
 
     def test_total_failures_without_failed_tests(self):
+        # A splat fails the variant without a failed test: it still counts
+        # as one, so the last line says "failed".
         splatted = self.check('warning.log', 'x86_64')[1]
         proc = self.run_ktap('total', splatted)
-        self.assertEqual((proc.returncode, proc.stdout),
-                         (1, '3 passed, 0 failed\n'))
+        self.assertEqual((proc.returncode, proc.stdout.splitlines()), (1, [
+            'FAIL: x86_64: ' + splat('warning.log', 'WARNING',
+                                     'WARNING: rust/xns/ns.rs:142')
+            + ' (and 1 more)',
+            '3 passed, 1 failed']))
+
+    def test_total_failed_steps(self):
+        # Host tests, lint or a build failed: no test failed, the run did.
+        x86 = self.check('pass.log', 'x86_64')[1]
+        proc = self.run_ktap('total', '--failed-step', 'lint',
+                             '--failed-step', 'arm64 build', x86)
+        self.assertEqual((proc.returncode, proc.stdout.splitlines()), (1, [
+            'FAIL: lint failed', 'FAIL: arm64 build failed',
+            '6 passed, 2 failed, 2 skipped']))
+        proc = self.run_ktap('total', '--failed-step', 'host tests')
+        self.assertEqual((proc.returncode, proc.stdout.splitlines()), (1, [
+            'FAIL: host tests failed', '0 passed, 1 failed']))
+        proc = self.run_ktap('total')
+        self.assertEqual((proc.returncode, proc.stdout.splitlines()), (1, [
+            'FAIL: no variant was checked', '0 passed, 1 failed']))
+
+    def test_total_missing_results(self):
+        # ktap.py check died before writing them (check.sh removes stale
+        # ones first).
+        missing = os.path.join(self.tmp.name, 'gone.json')
+        proc = self.run_ktap('total', missing)
+        self.assertEqual(proc.returncode, 1)
+        self.assertEqual(proc.stdout.splitlines()[-1], '0 passed, 1 failed')
 
 
 # Moves to a process group of its own, says so in ARGV1.pgid, sleeps.
