@@ -20,6 +20,22 @@ status=0
 results=()
 failed_steps=()
 
+# expected_programs: the programs the guest must report, as ktap-run
+# names them: the xns selftests and the kernel's suites that init.sh runs,
+# from their Makefiles, so that one missing from the initramfs fails.
+expected_programs() {
+	local dir
+
+	for dir in "$top/tools/testing/selftests/xns" \
+		"$KSRC/tools/testing/selftests/namespaces"; do
+		# shellcheck disable=SC2016 # $(...) is make's
+		make -s --no-print-directory -C "$dir" xns-list-programs \
+			--eval='xns-list-programs: ; @printf "%s\n" $(notdir $(TEST_GEN_PROGS))' |
+			sed "s/^/$(basename "$dir"): /"
+	done
+	echo "pidfd: pidfd_setns_test"
+}
+
 echo "== host-side tests (runner, UAPI mirror) and style"
 python3 -m unittest discover -s "$here" -p 'test_*.py' || failed_steps+=("host tests")
 bash "$here/lint.sh" || failed_steps+=(lint)
@@ -43,7 +59,9 @@ for v in "$@"; do
 	echo "$v: boot and tests took $(( SECONDS - boot ))s (total $(( SECONDS - start ))s)"
 	# No stale results if ktap.py cannot write them.
 	rm -f "$top/build/$v/results.json"
-	if ! python3 "$here/ktap.py" check "$log" --arch "$v" --json "$top/build/$v/results.json"; then
+	expected_programs >"$top/build/$v/programs.expected"
+	if ! python3 "$here/ktap.py" check "$log" --arch "$v" --json "$top/build/$v/results.json" \
+		--expect "$top/build/$v/programs.expected"; then
 		echo "$v: boot log: $log"
 		status=1
 	fi

@@ -22,6 +22,8 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, 'testdata')
+TOP = os.path.normpath(os.path.join(HERE, '..', '..', '..'))
+SELFTESTS = os.path.join(TOP, 'tools', 'testing', 'selftests', 'xns')
 sys.path.insert(0, HERE)
 
 import ktap  # noqa: E402
@@ -167,6 +169,54 @@ class FixtureTest(unittest.TestCase):
             '         FAIL  stress.root.workers',
         ])
 
+    def test_xns_skip_fails(self):
+        # A skip in xns/ fails the run unless allowed; the kernel's own
+        # suites may skip, and every skip is listed.
+        kernel_skip = ('selftests: namespaces: listns_test: ok 2 '
+                       'global.listns_net # SKIP network namespaces are not '
+                       'enabled')
+        xns_skip = ('selftests: xns: xns_ns_test: ok 2 xns.per_user_limit '
+                    '# SKIP 2 xns namespaces exist already')
+        rep = check_fixture('xns_skip.log')
+        self.assertEqual(rep.counts, counts(2, 1, 1))
+        self.assertEqual(rep.failures, [
+            f'{xns_skip}: a skip in xns/ not listed in allowed-skips'])
+        self.assertEqual(rep.details[0][1],
+                         '     SKIP      2 xns namespaces exist already')
+        self.assertEqual(rep.skips, [kernel_skip])
+
+        allowed = ktap.read_allowed_skips(fixture('allowed_skips'))
+        self.assertEqual(allowed, {('xns_ns_test', 'xns.per_user_limit'):
+                                   'a namespace from boot is still alive'})
+        rep = check_fixture('xns_skip.log', allowed_skips=allowed)
+        self.assertEqual((rep.counts, rep.failures), (counts(2, 0, 2), []))
+        self.assertEqual(rep.skips, [
+            kernel_skip,
+            f'{xns_skip} (allowed: a namespace from boot is still alive)'])
+
+    def test_allowed_skip_needs_reason(self):
+        with self.assertRaisesRegex(ValueError, 'reason is not optional'):
+            ktap.read_allowed_skips(fixture('allowed_skips_no_reason'))
+
+    def test_init_failure(self):
+        # insmod failed at boot: the tests that ran passed, the run fails.
+        self.check('init_fail.log', counts(1, 0, 0), [
+            "init at line 5: insmod /lib/modules/xns.ko: insmod: can't "
+            "insert '/lib/modules/xns.ko': unknown symbol in module, or "
+            "unknown parameter"])
+
+    def test_expected_programs(self):
+        expected = ktap.read_expected(fixture('programs.expected'))
+        self.assertEqual(expected, ['pidfd: pidfd_setns_test',
+                                    'xns: xns_label_test'])
+        rep = check_fixture('missing_program.log', expected=expected)
+        self.assertEqual((rep.counts, rep.failures), (counts(2, 0, 0), [
+            'expected program xns: xns_label_test did not report',
+            'program xns: helper_test is not in the expected list',
+        ]))
+        # Without a list, nothing is checked.
+        self.assertEqual(check_fixture('missing_program.log').failures, [])
+
 
 TOP = 'KTAP version 1\n1..1\n# selftests: t\n'
 DONE = '# ktap-run: done\n'
@@ -191,6 +241,12 @@ class ParserTest(unittest.TestCase):
                'ok 1 selftests: t\n' + DONE)
         self.assertEqual(ktap.check_text(log)[1], [
             'selftests: t: harness Totals count 2 tests but 1 results'])
+
+    def test_program_reported_twice(self):
+        log = ('KTAP version 1\n1..2\n# selftests: xns: t\n'
+               'ok 1 selftests: xns: t\nok 2 selftests: xns: t\n' + DONE)
+        self.assertEqual(ktap.check_text(log, expected=['xns: t'])[1],
+                         ['program xns: t reported 2 times'])
 
     def test_failed_program_without_failed_leaf(self):
         log = TOP + '# 1..1\n# ok 1 a\nnot ok 1 selftests: t # signal=9\n'
@@ -262,8 +318,13 @@ class CliTest(unittest.TestCase):
     def test_check_pass(self):
         proc, out = self.check('pass.log', 'x86_64')
         self.assertEqual(proc.returncode, 0)
-        self.assertEqual(proc.stdout,
-                         'x86_64: 6 passed, 0 failed, 2 skipped\n')
+        self.assertEqual(proc.stdout.splitlines(), [
+            'x86_64: 6 passed, 0 failed, 2 skipped',
+            'x86_64: SKIP: selftests: xns_basic: ok 4 ns.setns_legacy '
+            '# SKIP needs CONFIG_XNS_LEGACY',
+            'x86_64: SKIP: selftests: xns_userns: ok 3 userns.unpriv.nested '
+            '# XFAIL unknown',
+        ])
         with open(out, encoding='utf-8') as f:
             data = json.load(f)
         self.assertEqual(data['counts'], counts(6, 0, 2))
@@ -282,6 +343,33 @@ class CliTest(unittest.TestCase):
             'arm64:              FAIL  ns.enter',
             'arm64: FAIL: not ok 1 selftests: xns_basic # exit=1',
         ])
+
+    def test_check_allowed_skips(self):
+        out = os.path.join(self.tmp.name, 'x86_64.json')
+        proc = self.run_ktap('check', fixture('xns_skip.log'), '--arch',
+                             'x86_64', '--json', out)
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn('x86_64: FAIL: selftests: xns: xns_ns_test: ok 2 '
+                      'xns.per_user_limit # SKIP 2 xns namespaces exist '
+                      'already: a skip in xns/ not listed in allowed-skips',
+                      proc.stdout.splitlines())
+        proc = self.run_ktap('check', fixture('xns_skip.log'),
+                             '--allowed-skips', fixture('allowed_skips'))
+        self.assertEqual(proc.returncode, 0)
+        proc = self.run_ktap('check', fixture('xns_skip.log'),
+                             '--allowed-skips',
+                             fixture('allowed_skips_no_reason'))
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn('reason is not optional', proc.stdout)
+
+    def test_check_expected_programs(self):
+        proc = self.run_ktap('check', fixture('missing_program.log'),
+                             '--expect', fixture('programs.expected'))
+        self.assertEqual((proc.returncode, proc.stdout.splitlines()), (1, [
+            '2 passed, 0 failed',
+            'FAIL: expected program xns: xns_label_test did not report',
+            'FAIL: program xns: helper_test is not in the expected list',
+        ]))
 
     def test_total(self):
         x86 = self.check('pass.log', 'x86_64')[1]
@@ -425,7 +513,10 @@ class KtapRunTest(unittest.TestCase):
             'ok 2 selftests: xns: skip.sh # SKIP',
             '# ktap-run: done',
         ])
-        self.assertEqual(ktap.check_text(proc.stdout), (counts(1, 0, 1), []))
+        # The scripts are in a directory named xns: their skip is not allowed.
+        self.assertEqual(ktap.check_text(proc.stdout), (counts(1, 1, 0), [
+            'ok 2 selftests: xns: skip.sh # SKIP: a skip in xns/ not listed '
+            'in allowed-skips']))
 
     def test_failing_run(self):
         start = time.monotonic()
@@ -442,8 +533,10 @@ class KtapRunTest(unittest.TestCase):
                      'not ok 5 selftests: xns: segv.sh # signal=11'):
             self.assertIn(want, lines)
         self.assert_killed(os.path.join(self.suite, 'hang.sh.pid'))
-        self.assertEqual(ktap.check_text(proc.stdout), (counts(2, 4, 1), [
+        self.assertEqual(ktap.check_text(proc.stdout), (counts(2, 5, 0), [
             'not ok 2 selftests: xns: fail.sh # exit=3',
+            'ok 3 selftests: xns: skip.sh # SKIP: a skip in xns/ not listed '
+            'in allowed-skips',
             'not ok 4 selftests: xns: hang.sh # TIMEOUT 1 seconds',
             'not ok 5 selftests: xns: segv.sh # signal=11',
             'selftests: xns: nested.sh: not ok 2 b',
@@ -534,6 +627,50 @@ class KtapRunTest(unittest.TestCase):
             time.sleep(0.1)
         os.kill(pid, signal.SIGKILL)
         self.fail(f'grandchild {pid} survived its program')
+
+
+def harness_cases(path):
+    """The test cases of a kselftest_harness source: [(name, timeout)].
+
+    A TEST_F() runs once per FIXTURE_VARIANT_ADD() of its fixture; the
+    harness allows a case 30 s unless TEST_F_TIMEOUT() says otherwise.
+    """
+    with open(path, encoding='utf-8') as f:
+        src = f.read()
+    variants = {}
+    for fixture in re.findall(r'^FIXTURE_VARIANT_ADD\((\w+),', src, re.M):
+        variants[fixture] = variants.get(fixture, 0) + 1
+    cases = []
+    for m in re.finditer(r'^(TEST(?:_F)?(?:_SIGNAL|_TIMEOUT)?)\(([^)]*)\)',
+                         src, re.M):
+        args = [arg.strip() for arg in m[2].split(',')]
+        timeout = int(args[2]) if m[1] == 'TEST_F_TIMEOUT' else 30
+        if m[1].startswith('TEST_F'):
+            cases += [(f'{args[0]}.{args[1]}', timeout)] * variants.get(
+                args[0], 1)
+        else:
+            cases.append((f'global.{args[0]}', timeout))
+    return cases
+
+
+class GuestScriptTest(unittest.TestCase):
+    """init.sh and the allowlist against the sources they depend on."""
+
+    @classmethod
+    def setUpClass(cls):
+        with open(os.path.join(HERE, 'init.sh'), encoding='utf-8') as f:
+            cls.init = f.read()
+
+    def test_allowed_skips_name_real_cases(self):
+        allowed = ktap.read_allowed_skips(ktap.ALLOWED_SKIPS)
+        for prog, case in allowed:
+            with self.subTest(prog=prog, case=case):
+                path = os.path.join(SELFTESTS, f'{prog}.c')
+                self.assertTrue(os.path.exists(path))
+                names = {name for name, _ in harness_cases(path)}
+                # fixture.variant.test of a TEST_F with variants.
+                fixture, *_, test = case.split('.')
+                self.assertIn(f'{fixture}.{test}', names)
 
 
 if __name__ == '__main__':
