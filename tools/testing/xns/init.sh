@@ -41,10 +41,27 @@ check)
 		echo clear > $leaks
 	fi
 	cd /tmp
+	# A program's limit must outlast the harness limits of all its test
+	# cases (TEST_F_TIMEOUT), or a hung case is reported as the program's
+	# timeout and its successors never run.  The bounded tests work for
+	# XNS_STRESS_SECONDS each, on TCG and KASAN up to 2 S + 60 s with
+	# set-up and drain.  PROGRAM:CASES:HARNESS_LIMIT_OF_EACH, checked
+	# against the sources by test_ktap.py.
+	limits=
+	for bounded in xns_stress_test:2:150 xns_fuzz_test:4:120 \
+		xns_lifetime_test:4:150; do
+		# shellcheck disable=SC2046 # split at the colons
+		set -- $(echo "$bounded" | tr : ' ')
+		limit=$(awk -v n="$2" -v each="$3" -v s="${XNS_STRESS_SECONDS:-5}" \
+			'BEGIN { t = n * (2 * s + 60); if (t < n * each) t = n * each
+				 printf "%d", t + 60 }')
+		limits="$limits -T /selftests/xns/$1=$limit"
+	done
 	# Some cases of the kernel's own suites race with task exit and can
 	# lose on a slow emulated CPU: those programs get one retry, which
 	# ktap.py reports as FLAKY.  Never the xns tests.
-	ktap-run -t "${XNS_TEST_TIMEOUT:-180}" \
+	# shellcheck disable=SC2086 # $limits are words
+	ktap-run -t "${XNS_TEST_TIMEOUT:-180}" $limits \
 		-r '/selftests/namespaces/*' -r '/selftests/pidfd/*' \
 		/selftests/namespaces/* /selftests/pidfd/pidfd_setns_test \
 		/selftests/xns/*

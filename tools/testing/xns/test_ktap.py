@@ -660,6 +660,43 @@ class GuestScriptTest(unittest.TestCase):
     def setUpClass(cls):
         with open(os.path.join(HERE, 'init.sh'), encoding='utf-8') as f:
             cls.init = f.read()
+        cls.table = {prog: (int(cases), int(each)) for prog, cases, each in
+                     re.findall(r'\b(\w+_test):(\d+):(\d+)\b', cls.init)}
+
+    def limits(self, stress_seconds):
+        """{program: seconds} as init.sh passes them to ktap-run -T."""
+        snippet = re.search(r'^\tlimits=\n.*?^\tdone\n', self.init,
+                            re.M | re.S)[0]
+        proc = subprocess.run(['sh', '-c', snippet + 'echo "$limits"'],
+                              env={**os.environ,
+                                   'XNS_STRESS_SECONDS': stress_seconds},
+                              capture_output=True, text=True, check=True)
+        args = proc.stdout.split()
+        self.assertEqual(args[::2], ['-T'] * len(self.table))
+        return {os.path.basename(arg.split('=')[0]): int(arg.split('=')[1])
+                for arg in args[1::2]}
+
+    def test_limits_table_matches_sources(self):
+        # Every program with a TEST_F_TIMEOUT has a limit of its own, and
+        # the table gives its cases and their harness limit.
+        bounded = {}
+        for name in sorted(os.listdir(SELFTESTS)):
+            if not name.endswith('.c'):
+                continue
+            cases = harness_cases(os.path.join(SELFTESTS, name))
+            if any(timeout != 30 for _, timeout in cases):
+                bounded[name[:-2]] = (len(cases),
+                                      max(timeout for _, timeout in cases))
+        self.assertEqual(self.table, bounded)
+
+    def test_limits_cover_harness_limits(self):
+        for seconds in ('5', '100', '2.5', 'junk'):
+            limits = self.limits(seconds)
+            for prog, (cases, each) in self.table.items():
+                with self.subTest(prog=prog, seconds=seconds):
+                    self.assertGreater(limits[prog], cases * each)
+                    work = float(seconds) if seconds != 'junk' else 0
+                    self.assertGreater(limits[prog], cases * 2 * work)
 
     def test_allowed_skips_name_real_cases(self):
         allowed = ktap.read_allowed_skips(ktap.ALLOWED_SKIPS)
