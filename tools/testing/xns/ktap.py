@@ -44,9 +44,10 @@ suites) is listed as "ARCH: FLAKY: ..." whatever the outcome of the retry.
 "total" adds up the JSON files written by "check --json", lists their flaky
 programs and prints the grand total line last.  A variant whose file records
 failures but no failed test counts as one failed test, as does an
-unreadable file and each --failed-step (a step of make check that failed
-before any test ran: host tests, lint, a build), so that the last line
-says "failed" whenever the run failed.  It exits 1 if any test failed.
+unreadable file, each --failed-step (a step of make check that failed
+before any test ran: host tests, lint, a build) and a program that was
+FLAKY on more than one variant, so that the last line says "failed"
+whenever the run failed.  It exits 1 if any test failed.
 """
 
 import argparse
@@ -105,6 +106,7 @@ _TOTALS = re.compile(r'^# Totals: pass:(\d+) fail:(\d+) xfail:(\d+) '
                      r'xpass:(\d+) skip:(\d+) error:(\d+)')
 _DONE = '# ktap-run: done'
 _FLAKY = re.compile(r'^# ktap-run: flaky: (.*)$')
+_FLAKY_PROGRAM = re.compile(r'^(.*?) failed \(')
 _INIT_FAIL = re.compile(r'# init: FAIL: (.*)$')
 
 
@@ -440,7 +442,7 @@ def cmd_check(args):
 def cmd_total(args):
     """The "total" command: add up the JSON files of several "check" runs."""
     total = {'passed': 0, 'failed': 0, 'skipped': 0}
-    problems = []
+    problems, flaky_on = [], {}
     for path in args.files:
         try:
             with open(path, encoding='utf-8') as f:
@@ -461,6 +463,13 @@ def cmd_total(args):
             problems.append(f'{arch}: {failures[0]}{more}')
         for reason in data.get('flaky', []):
             print(f'{arch}: FLAKY: {reason}')
+            m = _FLAKY_PROGRAM.match(reason)
+            flaky_on.setdefault(m[1] if m else reason, []).append(arch)
+    for prog, arches in flaky_on.items():
+        if len(arches) > 1:
+            problems.append(f'{prog} was FLAKY on {", ".join(arches)}: '
+                            'a flake that shows on two variants of one run '
+                            'is not an upstream race to retry')
     problems += [f'{step} failed' for step in args.failed_step]
     if not args.files and not args.failed_step:
         problems.append('no variant was checked')

@@ -426,6 +426,19 @@ class CliTest(unittest.TestCase):
         self.assertEqual(proc.returncode, 1)
         self.assertEqual(proc.stdout.splitlines()[-1], '0 passed, 1 failed')
 
+    def test_flaky_on_two_variants(self):
+        flaky = ('namespaces: ns_active_ref_test failed (exit=1), '
+                 'running it again')
+        x86 = self.check('flaky.log', 'x86_64')[1]
+        arm = self.check('flaky.log', 'arm64')[1]
+        proc = self.run_ktap('total', x86, arm)
+        self.assertEqual((proc.returncode, proc.stdout.splitlines()), (1, [
+            f'x86_64: FLAKY: {flaky}', f'arm64: FLAKY: {flaky}',
+            'FAIL: namespaces: ns_active_ref_test was FLAKY on x86_64, '
+            'arm64: a flake that shows on two variants of one run is not an '
+            'upstream race to retry',
+            '6 passed, 1 failed']))
+
 
 # Moves to a process group of its own, says so in ARGV1.pgid, sleeps.
 SETPGID_SLEEP = ('import os, sys, time; os.setpgid(0, 0); '
@@ -697,6 +710,12 @@ class GuestScriptTest(unittest.TestCase):
                     self.assertGreater(limits[prog], cases * each)
                     work = float(seconds) if seconds != 'junk' else 0
                     self.assertGreater(limits[prog], cases * 2 * work)
+
+    def test_retries_name_programs(self):
+        # Only named upstream flakes get a second run, never a glob.
+        retried = re.findall(r'-r (\S+)', self.init)
+        self.assertEqual(retried, ['/selftests/namespaces/ns_active_ref_test',
+                                   '/selftests/namespaces/stress_test'])
 
     def test_allowed_skips_name_real_cases(self):
         allowed = ktap.read_allowed_skips(ktap.ALLOWED_SKIPS)
