@@ -15,13 +15,19 @@
  *	# ktap-run: done
  *
  * A result is "ok" for exit status 0, "ok ... # SKIP" for 4 (KSFT_SKIP),
- * else "not ok ... # exit=X", "# signal=Y" or "# TIMEOUT S seconds".
+ * else "not ok ... # exit=X", "# signal=Y" or "# TIMEOUT S seconds".  Before
+ * it, "# ktap-run: NAME took S.S s" gives the program's wall time.
  *
- * Each test runs in its own process group with stdin from /dev/null and its
- * stdout and stderr sent through a pipe.  When the group leader exits, or the
- * per-test timeout expires, the whole group is killed with SIGKILL, so stray
- * children cannot hang the run.  ktap-run is a child subreaper, so orphaned
- * grandchildren are reparented to it and reaped here.
+ * Each test runs with stdin from /dev/null and its stdout and stderr sent
+ * through a pipe.  A limit of -t SECONDS applies to every program, or the
+ * SECONDS of the first -T GLOB=SECONDS whose GLOB matches its path.  When
+ * the program exits or its limit expires, every descendant of ktap-run is
+ * killed with SIGKILL and reaped, whatever its process group or session:
+ * kselftest_harness runs each test case in a process group of its own, so
+ * killing the program's group would miss them, and a test process left
+ * behind could hold module references and pins into the next program.
+ * ktap-run is a child subreaper, so every orphan is reparented to it and
+ * the descendants are found by following parent pids in /proc.
  *
  * A program matching a -r GLOB (fnmatch on its path) that fails or times
  * out is run once more, and the second run decides its result.  This is for
@@ -34,7 +40,8 @@
  *
  * which ktap.py reports.  Kernel splats are never excused by a retry.
  *
- * Usage: ktap-run [-t SECONDS] [-s SUITE] [-r GLOB]... PROG...
+ * Usage: ktap-run [-t SECONDS] [-T GLOB=SECONDS]... [-s SUITE] [-r GLOB]...
+ *	PROG...
  *
  * Exit status: 0 if every test passed or was skipped, 1 otherwise, 2 on
  * usage errors.
@@ -45,6 +52,7 @@
 #include <fnmatch.h>
 #include <libgen.h>
 #include <limits.h>
+#include <dirent.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -65,6 +73,9 @@
 #define TICK_MS		100
 #define LINE_MAX_LEN	4096
 #define MAX_RETRY_GLOBS	8
+#define MAX_LIMITS	8
+/* How long killed descendants may take to die before they are reported. */
+#define KILL_WAIT_MS	5000
 
 struct linebuf {
 	size_t len;
@@ -82,6 +93,18 @@ static void emit(const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	fflush(stdout);
+}
+
+/* A message about the running program, kept with its output. */
+static void note(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("# ktap-run: ", out);
+	va_start(ap, fmt);
+	vfprintf(out, fmt, ap);
+	va_end(ap);
+	fflush(out);
 }
 
 /* Print the buffered line with its "# " prefix, as runner.sh does. */
@@ -123,7 +146,7 @@ static int pidfd_open(pid_t pid)
 	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
-/* Has @pid exited?  Leaves it a zombie so its process group stays valid. */
+/* Has @pid exited?  Leaves it a zombie, to be reaped with its status. */
 static int leader_exited(pid_t pid)
 {
 	siginfo_t si;
@@ -139,6 +162,130 @@ static void reap_zombies(void)
 {
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
+}
+
+struct proc {
+	pid_t pid;
+	pid_t ppid;
+	char state;
+};
+
+/*
+ * Read the pid, parent pid and state of every process from /proc.  Returns
+ * their number and sets *@procs (to be freed), or -1 if /proc is unreadable.
+ */
+static int read_procs(struct proc **procs)
+{
+	struct proc *list = NULL, *grown;
+	int nr = 0, size = 0;
+	struct dirent *de;
+	DIR *dir;
+
+	dir = opendir("/proc");
+	if (!dir)
+		return -1;
+	while ((de = readdir(dir))) {
+		char path[64], buf[512], *paren;
+		struct proc p;
+		ssize_t n;
+		int fd;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		p.pid = atoi(de->d_name);
+		snprintf(path, sizeof(path), "/proc/%d/stat", p.pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		/* "pid (comm) state ppid ...": comm may hold spaces and ')'. */
+		paren = strrchr(buf, ')');
+		if (!paren || sscanf(paren + 1, " %c %d", &p.state, &p.ppid) != 2)
+			continue;
+		if (nr == size) {
+			size = size ? 2 * size : 256;
+			grown = realloc(list, size * sizeof(*list));
+			if (!grown)
+				break;
+			list = grown;
+		}
+		list[nr++] = p;
+	}
+	closedir(dir);
+	*procs = list;
+	return nr;
+}
+
+/* Is @pid a descendant of @ancestor in @procs? */
+static int descends_from(const struct proc *procs, int nr, pid_t pid,
+			 pid_t ancestor)
+{
+	int depth, i;
+
+	/* The depth bound ends a loop seen in a racy snapshot. */
+	for (depth = 0; depth < nr && pid > 1; depth++) {
+		for (i = 0; i < nr && procs[i].pid != pid; i++)
+			;
+		if (i == nr)
+			return 0;
+		pid = procs[i].ppid;
+		if (pid == ancestor)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * SIGKILL every live descendant of ktap-run, whatever its process group or
+ * session, and reap the zombies among our children, except @keep (the
+ * program, whose status the caller still wants).  Walks /proc again until
+ * no live descendant is left, since one may fork while a walk runs.
+ * Returns how many besides @keep the first walk found alive.
+ */
+static int kill_descendants(pid_t keep)
+{
+	long long deadline = now_ms() + KILL_WAIT_MS;
+	pid_t self = getpid();
+	int killed = 0, walk;
+
+	for (walk = 0; ; walk++) {
+		struct proc *procs = NULL;
+		int nr, alive = 0, i;
+
+		nr = read_procs(&procs);
+		if (nr < 0) {
+			note("/proc: %s\n", strerror(errno));
+			return killed;
+		}
+		for (i = 0; i < nr; i++) {
+			const struct proc *p = &procs[i];
+
+			if (p->pid == self || !descends_from(procs, nr, p->pid, self))
+				continue;
+			if (p->state == 'Z' || p->state == 'X') {
+				if (p->ppid == self && p->pid != keep)
+					waitpid(p->pid, NULL, WNOHANG);
+				continue;
+			}
+			if (!walk && p->pid != keep)
+				killed++;
+			kill(p->pid, SIGKILL);
+			alive++;
+		}
+		free(procs);
+		if (!alive)
+			return killed;
+		if (now_ms() > deadline) {
+			note("%d processes still alive %d ms after SIGKILL\n",
+			     alive, KILL_WAIT_MS);
+			return killed;
+		}
+		usleep(10000);
+	}
 }
 
 static void exec_child(const char *prog, int wfd)
@@ -171,7 +318,7 @@ static int run_one(const char *prog, int timeout)
 	struct linebuf lb = { .len = 0 };
 	struct pollfd pfd[2];
 	long long deadline;
-	int reaped = 0, timed_out = 0, status = 0;
+	int reaped = 0, timed_out = 0, status = 0, left_behind = 0;
 	char buf[4096];
 	int fds[2];
 	pid_t pid;
@@ -190,7 +337,7 @@ static int run_one(const char *prog, int timeout)
 	}
 	if (pid == 0)
 		exec_child(prog, fds[1]);
-	/* Also here, so that kill(-pid) is valid before the child runs. */
+	/* Also here, so that the child is in its group before it runs. */
 	setpgid(pid, pid);
 	close(fds[1]);
 
@@ -206,8 +353,8 @@ static int run_one(const char *prog, int timeout)
 		if (left <= 0) {
 			if (reaped || timed_out)
 				break;
-			/* Kill the group, then drain what it wrote so far. */
-			kill(-pid, SIGKILL);
+			/* Kill the program and all it started, then drain. */
+			kill_descendants(pid);
 			timed_out = 1;
 			deadline = now_ms() + GRACE_MS;
 			continue;
@@ -228,10 +375,10 @@ static int run_one(const char *prog, int timeout)
 			}
 		}
 		if (!reaped && leader_exited(pid)) {
-			/* Kill stragglers while the zombie holds the pgid. */
-			kill(-pid, SIGKILL);
 			waitpid(pid, &status, 0);
 			reaped = 1;
+			/* Left behind, they would run into the next program. */
+			left_behind = kill_descendants(0);
 			if (pfd[1].fd >= 0)
 				close(pfd[1].fd);
 			pfd[1].fd = -1;
@@ -248,19 +395,43 @@ static int run_one(const char *prog, int timeout)
 	if (pfd[1].fd >= 0)
 		close(pfd[1].fd);
 	if (!reaped) {
-		kill(-pid, SIGKILL);
+		kill_descendants(pid);
 		waitpid(pid, &status, 0);
+		kill_descendants(0);
 	}
+	if (left_behind && !timed_out)
+		note("killed %d processes left behind by %s\n", left_behind,
+		     prog);
 	reap_zombies();
 	return timed_out ? -1 : status;
 }
 
 static void usage(const char *argv0)
 {
-	fprintf(stderr, "Usage: %s [-t SECONDS] [-s SUITE] [-r GLOB]... PROG...\n",
+	fprintf(stderr,
+		"Usage: %s [-t SECONDS] [-T GLOB=SECONDS]... [-s SUITE] [-r GLOB]... PROG...\n",
 		argv0);
 	exit(2);
 }
+
+/* A limit in seconds from the command line, or 0 if it is not one. */
+static int parse_seconds(const char *text)
+{
+	char *end;
+	long val;
+
+	errno = 0;
+	val = strtol(text, &end, 10);
+	if (errno || end == text || *end || val <= 0 || val > INT_MAX / 1000)
+		return 0;
+	return (int)val;
+}
+
+/* A program's own limit, given by -T GLOB=SECONDS. */
+struct limit {
+	const char *glob;
+	int seconds;
+};
 
 static int passed(int status)
 {
@@ -316,24 +487,32 @@ static int run_with_retry(const char *prog, const char *name, int timeout)
 int main(int argc, char **argv)
 {
 	const char *retry_globs[MAX_RETRY_GLOBS];
+	struct limit limits[MAX_LIMITS];
 	const char *suite = "selftests";
-	int timeout = DEFAULT_TIMEOUT;
-	int nr_retry_globs = 0;
+	int default_timeout = DEFAULT_TIMEOUT;
+	int nr_retry_globs = 0, nr_limits = 0;
 	int failed = 0;
 	int opt, i;
 
 	out = stdout;
-	while ((opt = getopt(argc, argv, "+t:s:r:h")) != -1) {
-		char *end;
-		long val;
+	while ((opt = getopt(argc, argv, "+t:T:s:r:h")) != -1) {
+		char *eq;
 
 		switch (opt) {
 		case 't':
-			errno = 0;
-			val = strtol(optarg, &end, 10);
-			if (errno || *end || val <= 0 || val > INT_MAX / 1000)
+			default_timeout = parse_seconds(optarg);
+			if (!default_timeout)
 				usage(argv[0]);
-			timeout = (int)val;
+			break;
+		case 'T':
+			eq = strrchr(optarg, '=');
+			if (!eq || eq == optarg || nr_limits == MAX_LIMITS)
+				usage(argv[0]);
+			*eq = '\0';
+			limits[nr_limits].glob = optarg;
+			limits[nr_limits].seconds = parse_seconds(eq + 1);
+			if (!limits[nr_limits++].seconds)
+				usage(argv[0]);
 			break;
 		case 's':
 			suite = optarg;
@@ -365,7 +544,9 @@ int main(int argc, char **argv)
 		char path[PATH_MAX], name[PATH_MAX];
 		char *base;
 		int num = i - optind + 1;
+		int timeout = default_timeout;
 		int retry = 0;
+		long long start, took;
 		int status, g;
 
 		/* "collection: program", as kselftest's runner.sh names them */
@@ -379,12 +560,23 @@ int main(int argc, char **argv)
 			snprintf(name, sizeof(name), "%s", basename(path));
 		}
 		emit("# %s: %s\n", suite, name);
+		for (g = 0; g < nr_limits; g++) {
+			if (!fnmatch(limits[g].glob, argv[i], 0)) {
+				timeout = limits[g].seconds;
+				break;
+			}
+		}
 		for (g = 0; g < nr_retry_globs; g++)
 			retry |= !fnmatch(retry_globs[g], argv[i], 0);
+		start = now_ms();
 		if (retry)
 			status = run_with_retry(argv[i], name, timeout);
 		else
 			status = run_one(argv[i], timeout);
+		/* Slowness shows long before the QEMU hard timeout. */
+		took = now_ms() - start;
+		emit("# ktap-run: %s took %lld.%lld s\n", name, took / 1000,
+		     took / 100 % 10);
 
 		if (!passed(status)) {
 			char why[64];

@@ -21,24 +21,52 @@ parsed again as KTAP (recursively) and their results are the leaf test cases;
 a program without nested KTAP counts as one leaf itself.  XFAIL and TODO
 results are counted as skipped, never as failures.
 
+Nothing in the guest is left to chance, so in the xns collection (the
+programs under /selftests/xns/, xns's own suites and the sample's) a skipped
+case fails the run unless the allowlist (allowed-skips beside this file, or
+--allowed-skips) names it with a reason.  The kernel's own suites may skip;
+every skip is listed.  With --expect, the programs that reported must be
+exactly the ones listed there, so a program missing from the initramfs
+fails the run.  A "# init: FAIL: ..." line anywhere in the log (the guest's
+/init could not set up, e.g. insmod failed) fails it too.
+
 Usage:
-    ktap.py check LOG [--arch NAME] [--json OUT]
-    ktap.py total FILE...
+    ktap.py check LOG [--arch NAME] [--json OUT] [--expect FILE]
+                      [--allowed-skips FILE]
+    ktap.py total [--failed-step NAME]... FILE...
 
 "check" prints "ARCH: P passed, F failed[, S skipped]", one
-"ARCH: FAIL: reason" line per problem, and exits 1 if there was any.  A
+"ARCH: FAIL: reason" line per problem, followed by the output of the
+failing case (its own "# " lines, at most DETAIL_LINES of them), and exits
+1 if there was any.  Each skipped case is listed as "ARCH: SKIP: ...".  A
 program that ktap-run had to run twice (ktap-run -r, for the kernel's own
 suites) is listed as "ARCH: FLAKY: ..." whatever the outcome of the retry.
 "total" adds up the JSON files written by "check --json", lists their flaky
-programs and prints the grand total line last; it exits 1 if any test failed
-or any file records failures.
+programs and prints the grand total line last.  A variant whose file records
+failures but no failed test counts as one failed test, as does an
+unreadable file, each --failed-step (a step of make check that failed
+before any test ran: host tests, lint, a build) and a program that was
+FLAKY on more than one variant, so that the last line says "failed"
+whenever the run failed.  It exits 1 if any test failed.
 """
 
 import argparse
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass, field
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ALLOWED_SKIPS = os.path.join(HERE, 'allowed-skips')
+
+# Collections (a program's directory under /selftests) whose skips fail the
+# run unless they are allowed.
+STRICT_COLLECTIONS = ('xns',)
+
+# Output lines printed under a failure: the last ones, where the harness
+# prints the failed assertion.
+DETAIL_LINES = 20
 
 # Kernel splats: (label, regex).  A line is matched against the patterns in
 # order and attributed to the first that matches, so the more specific ones
@@ -78,6 +106,8 @@ _TOTALS = re.compile(r'^# Totals: pass:(\d+) fail:(\d+) xfail:(\d+) '
                      r'xpass:(\d+) skip:(\d+) error:(\d+)')
 _DONE = '# ktap-run: done'
 _FLAKY = re.compile(r'^# ktap-run: flaky: (.*)$')
+_FLAKY_PROGRAM = re.compile(r'^(.*?) failed \(')
+_INIT_FAIL = re.compile(r'# init: FAIL: (.*)$')
 
 
 @dataclass
@@ -89,6 +119,7 @@ class Result:
     directive: str
     lineno: int
     sub: 'Level | None' = None
+    output: list = field(default_factory=list)
 
     @property
     def status(self):
@@ -109,18 +140,45 @@ class Result:
 class Level:
     """A KTAP level: its plan, results, totals line and trailing output.
 
-    title is its first line, e.g. ktap-run's "SUITE: NAME" header.
+    title is its first line, e.g. ktap-run's "SUITE: NAME" header; entries
+    are its (lineno, text) pairs.
     """
     title: str = ''
     plan: int | None = None
     results: list = field(default_factory=list)
     totals: tuple | None = None
     trailing: 'Level | None' = None
+    entries: list = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """What check_log() found in one serial log.
+
+    failures are one-line reasons; details[i] holds the output lines that
+    explain failures[i] (maybe none).  skips lists every skipped case.
+    """
+    counts: dict = field(default_factory=lambda: {
+        'passed': 0, 'failed': 0, 'skipped': 0})
+    failures: list = field(default_factory=list)
+    details: list = field(default_factory=list)
+    skips: list = field(default_factory=list)
+    flaky: list = field(default_factory=list)
+
+    def fail(self, reason, lines=()):
+        """Record a failure and the output lines that explain it."""
+        self.failures.append(reason)
+        self.details.append(list(lines))
 
 
 def parse_level(entries):
-    """Parse (lineno, text) pairs of one level, its "# " prefix removed."""
-    level, pending = Level(title=entries[0][1] if entries else ''), []
+    """Parse (lineno, text) pairs of one level, its "# " prefix removed.
+
+    Each result keeps the "# " lines before it at this level (its own
+    output, e.g. a harness case's assertion messages) as output.
+    """
+    level = Level(title=entries[0][1] if entries else '', entries=entries)
+    pending = []
     for lineno, text in entries:
         if m := _TOTALS.match(text):
             level.totals = tuple(int(n) for n in m.groups())
@@ -136,7 +194,7 @@ def parse_level(entries):
             else:
                 name, _, directive = rest.partition(' # ')
             res = Result(m[1] == 'ok', int(m[2]), name.strip(),
-                         directive.strip(), lineno)
+                         directive.strip(), lineno, output=pending)
             if pending:
                 res.sub = parse_level(pending)
                 pending = []
@@ -167,45 +225,138 @@ def find_flaky(text):
             if (m := _FLAKY.match(line))]
 
 
-def _tally(level, ctx, counts, failures):
-    """Count the leaves of @level and collect failures, prefixed by @ctx."""
+def program_name(name):
+    """"COLLECTION: PROGRAM" of ktap-run's "SUITE: COLLECTION: PROGRAM"."""
+    return name.split(': ', 1)[1] if ': ' in name else name
+
+
+def read_allowed_skips(path):
+    """Read an allowlist of skips; return {(program, case): reason}.
+
+    Each line is "PROGRAM CASE REASON": the program's file name, the case
+    as the harness names it, and why it may skip.  "#" starts a comment.
+    Raises ValueError for an entry without a reason or listed twice.
+    """
+    allowed = {}
+    with open(path, encoding='utf-8') as f:
+        for lineno, line in enumerate(f, 1):
+            fields = line.split('#', 1)[0].split(None, 2)
+            if not fields:
+                continue
+            if len(fields) < 3:
+                raise ValueError(f'{path}:{lineno}: want "PROGRAM CASE '
+                                 'REASON", the reason is not optional')
+            key = (fields[0], fields[1])
+            if key in allowed:
+                raise ValueError(f'{path}:{lineno}: {" ".join(key)} is '
+                                 'listed twice')
+            allowed[key] = fields[2].strip()
+    return allowed
+
+
+def read_expected(path):
+    """Read the expected programs, "COLLECTION: PROGRAM" one a line."""
+    with open(path, encoding='utf-8') as f:
+        return [line.strip() for line in f
+                if line.strip() and not line.startswith('#')]
+
+
+def _explain(entries):
+    """The output lines of @entries to print under a failure, capped."""
+    lines = [text.rstrip() for _, text in entries]
+    if len(lines) <= DETAIL_LINES:
+        return lines
+    return ([f'[{len(lines) - DETAIL_LINES} earlier lines from log line '
+             f'{entries[0][0]}]'] + lines[-DETAIL_LINES:])
+
+
+def _skipped_leaf(res, ctx, program, rep, allowed):
+    """Record the skipped leaf @res; return True if it fails the run."""
+    collection, _, prog = program.rpartition(': ')
+    where = f'{ctx}{res.line()}'
+    if collection not in STRICT_COLLECTIONS:
+        rep.skips.append(where)
+        return False
+    if (why := allowed.get((prog, res.name))) is not None:
+        rep.skips.append(f'{where} (allowed: {why})')
+        return False
+    rep.fail(f'{where}: a skip in {collection}/ not listed in allowed-skips',
+             _explain(res.output))
+    return True
+
+
+def _tally(level, ctx, rep, allowed, program=''):
+    """Count the leaves of @level and collect failures, prefixed by @ctx.
+
+    @program is the top-level program the level belongs to ('' at the top).
+    """
+    counts = rep.counts
     if ctx and level.plan is not None and level.plan != len(level.results):
-        failures.append(f'{ctx}nested plan 1..{level.plan} but '
-                        f'{len(level.results)} results')
+        rep.fail(f'{ctx}nested plan 1..{level.plan} but '
+                 f'{len(level.results)} results')
     if level.totals and sum(level.totals) != len(level.results):
-        failures.append(f'{ctx}harness Totals count {sum(level.totals)} '
-                        f'tests but {len(level.results)} results')
+        rep.fail(f'{ctx}harness Totals count {sum(level.totals)} '
+                 f'tests but {len(level.results)} results')
     for res in level.results:
+        prog = program or program_name(res.name)
         before = dict(counts)
         if res.sub:
-            _tally(res.sub, f'{ctx}{res.name or res.num}: ', counts, failures)
+            _tally(res.sub, f'{ctx}{res.name or res.num}: ', rep, allowed,
+                   prog)
         if counts == before:
             # No nested test cases: the result is a leaf itself.
-            counts[res.status] += 1
-        elif res.status == 'failed' and counts['failed'] == before['failed']:
-            # A program failing without a failing leaf is one failure.
-            counts['failed'] += 1
-        if res.status == 'failed':
-            failures.append(f'{ctx}{res.line()}')
+            status = res.status
+            if status == 'skipped' and _skipped_leaf(res, ctx, prog, rep,
+                                                     allowed):
+                status = 'failed'
+            counts[status] += 1
+            if res.status == 'failed':
+                rep.fail(f'{ctx}{res.line()}', _explain(res.output))
+        elif res.status == 'failed':
+            why = []
+            if counts['failed'] == before['failed']:
+                # A program failing without a failing leaf is one failure;
+                # what it printed after its last case shows where it was.
+                counts['failed'] += 1
+                if res.sub and res.sub.trailing:
+                    why = _explain(res.sub.trailing.entries)
+            rep.fail(f'{ctx}{res.line()}', why)
     if level.trailing:
         # Output after the last result: a program that never finished.
         _tally(level.trailing, f'{ctx}{level.trailing.title} (unfinished): ',
-               counts, failures)
+               rep, allowed, program)
 
 
-def check_text(text):
-    """Check a whole serial log; return (counts, failures).
+def _check_programs(top, expected, rep):
+    """Fail unless the programs of @top are exactly @expected, once each."""
+    reported = [program_name(res.name) for res in top.results]
+    for prog in expected:
+        if prog not in reported:
+            rep.fail(f'expected program {prog} did not report')
+    for prog in dict.fromkeys(reported):
+        if prog not in expected:
+            rep.fail(f'program {prog} is not in the expected list')
+        elif reported.count(prog) > 1:
+            rep.fail(f'program {prog} reported {reported.count(prog)} times')
 
-    counts is {'passed': P, 'failed': F, 'skipped': S} over leaf test
-    cases, failures a list of one-line reasons (empty if the run is clean).
+
+def check_log(text, allowed_skips=None, expected=None):
+    """Check a whole serial log; return a Report.
+
+    allowed_skips is {(program, case): reason} (see read_allowed_skips();
+    none by default), expected the list of programs that must report, or
+    None not to check them.
     """
     lines = read_lines(text)
-    counts = {'passed': 0, 'failed': 0, 'skipped': 0}
-    failures = []
+    allowed = allowed_skips or {}
+    rep = Report(flaky=find_flaky(text))
+    for lineno, line in enumerate(lines, 1):
+        if m := _INIT_FAIL.search(line):
+            rep.fail(f'init at line {lineno}: {m[1].strip()}')
     starts = [i for i, line in enumerate(lines) if _VERSION.match(line)]
     done = False
     if not starts:
-        failures.append('no KTAP output found (missing "KTAP version 1")')
+        rep.fail('no KTAP output found (missing "KTAP version 1")')
     else:
         entries = []
         for lineno, line in enumerate(lines[starts[-1] + 1:], starts[-1] + 2):
@@ -215,18 +366,30 @@ def check_text(text):
             if not _TIMESTAMP.match(line):
                 entries.append((lineno, line))
         top = parse_level(entries)
-        _tally(top, '', counts, failures)
+        _tally(top, '', rep, allowed)
         if top.plan is None:
-            failures.append('missing top-level plan "1..N"')
+            rep.fail('missing top-level plan "1..N"')
         elif top.plan != len(top.results):
-            failures.append(f'planned {top.plan} tests but got '
-                            f'{len(top.results)} results')
+            rep.fail(f'planned {top.plan} tests but got '
+                     f'{len(top.results)} results')
+        if expected is not None:
+            _check_programs(top, expected, rep)
     if starts and not done:
-        failures.append(f'missing "{_DONE}": log truncated '
-                        '(hang, crash or timeout)')
+        rep.fail(f'missing "{_DONE}": log truncated '
+                 '(hang, crash or timeout)')
     for label, lineno, line in find_splats(lines):
-        failures.append(f'kernel splat ({label}) at line {lineno}: {line}')
-    return counts, failures
+        rep.fail(f'kernel splat ({label}) at line {lineno}: {line}')
+    return rep
+
+
+def check_text(text, allowed_skips=None, expected=None):
+    """Check a whole serial log; return (counts, failures).
+
+    counts is {'passed': P, 'failed': F, 'skipped': S} over leaf test
+    cases, failures a list of one-line reasons (empty if the run is clean).
+    """
+    rep = check_log(text, allowed_skips, expected)
+    return rep.counts, rep.failures
 
 
 def read_log(path):
@@ -251,45 +414,70 @@ def summary(counts):
 def cmd_check(args):
     """The "check" command: print the summary and failures of one log."""
     try:
-        text = read_log(args.log)
-        counts, failures = check_text(text)
-        flaky = find_flaky(text)
-    except OSError as e:
-        counts = {'passed': 0, 'failed': 0, 'skipped': 0}
-        failures, flaky = [f'cannot read log: {e}'], []
+        allowed = read_allowed_skips(args.allowed_skips)
+        expected = read_expected(args.expect) if args.expect else None
+        rep = check_log(read_log(args.log), allowed, expected)
+    except (OSError, ValueError) as e:
+        rep = Report()
+        rep.fail(f'cannot check the log: {e}')
     prefix = f'{args.arch}: ' if args.arch else ''
-    print(f'{prefix}{summary(counts)}')
-    for reason in flaky:
+    print(f'{prefix}{summary(rep.counts)}')
+    for reason in rep.skips:
+        print(f'{prefix}SKIP: {reason}')
+    for reason in rep.flaky:
         print(f'{prefix}FLAKY: {reason}')
-    for reason in failures:
+    for reason, lines in zip(rep.failures, rep.details):
         print(f'{prefix}FAIL: {reason}')
+        for line in lines:
+            print(f'{prefix}    {line}')
     if args.json:
         with open(args.json, 'w', encoding='utf-8') as f:
-            json.dump({'arch': args.arch, 'log': args.log, 'counts': counts,
-                       'failures': failures, 'flaky': flaky}, f, indent=1)
+            json.dump({'arch': args.arch, 'log': args.log,
+                       'counts': rep.counts, 'failures': rep.failures,
+                       'skips': rep.skips, 'flaky': rep.flaky}, f, indent=1)
             f.write('\n')
-    return 1 if failures else 0
+    return 1 if rep.failures else 0
 
 
 def cmd_total(args):
     """The "total" command: add up the JSON files of several "check" runs."""
     total = {'passed': 0, 'failed': 0, 'skipped': 0}
-    bad = False
+    problems, flaky_on = [], {}
     for path in args.files:
         try:
             with open(path, encoding='utf-8') as f:
                 data = json.load(f)
         except (OSError, ValueError) as e:
             print(f'ktap.py: {path}: {e}', file=sys.stderr)
-            bad = True
+            problems.append(f'no results in {path}: {e}')
             continue
+        arch = data.get('arch') or path
+        counts = data.get('counts', {})
         for key in total:
-            total[key] += int(data.get('counts', {}).get(key, 0))
-        bad |= bool(data.get('failures'))
+            total[key] += int(counts.get(key, 0))
+        failures = data.get('failures') or []
+        if failures and not int(counts.get('failed', 0)):
+            # A splat, a hang or a missing program: no test failed, but
+            # the variant did.
+            more = f' (and {len(failures) - 1} more)' if failures[1:] else ''
+            problems.append(f'{arch}: {failures[0]}{more}')
         for reason in data.get('flaky', []):
-            print(f"{data.get('arch') or path}: FLAKY: {reason}")
+            print(f'{arch}: FLAKY: {reason}')
+            m = _FLAKY_PROGRAM.match(reason)
+            flaky_on.setdefault(m[1] if m else reason, []).append(arch)
+    for prog, arches in flaky_on.items():
+        if len(arches) > 1:
+            problems.append(f'{prog} was FLAKY on {", ".join(arches)}: '
+                            'a flake that shows on two variants of one run '
+                            'is not an upstream race to retry')
+    problems += [f'{step} failed' for step in args.failed_step]
+    if not args.files and not args.failed_step:
+        problems.append('no variant was checked')
+    for reason in problems:
+        print(f'FAIL: {reason}')
+    total['failed'] += len(problems)
     print(summary(total))
-    return 1 if bad or total['failed'] else 0
+    return 1 if total['failed'] else 0
 
 
 def main(argv=None):
@@ -301,9 +489,17 @@ def main(argv=None):
     p.add_argument('log')
     p.add_argument('--arch', default='', help='prefix for output lines')
     p.add_argument('--json', help='also write the result to this file')
+    p.add_argument('--expect', metavar='FILE',
+                   help='the programs that must report, one a line')
+    p.add_argument('--allowed-skips', metavar='FILE', default=ALLOWED_SKIPS,
+                   help='skips allowed in the xns collection '
+                        '(default: %(default)s)')
     p.set_defaults(func=cmd_check)
     p = sub.add_parser('total', help='add up "check --json" result files')
-    p.add_argument('files', nargs='+', metavar='FILE')
+    p.add_argument('--failed-step', action='append', default=[],
+                   metavar='NAME', help='a step of the run that failed '
+                                        'before its tests (counts as failed)')
+    p.add_argument('files', nargs='*', metavar='FILE')
     p.set_defaults(func=cmd_total)
     args = parser.parse_args(argv)
     return args.func(args)

@@ -11,6 +11,7 @@ kselftest_harness runs.
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -21,6 +22,8 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, 'testdata')
+TOP = os.path.normpath(os.path.join(HERE, '..', '..', '..'))
+SELFTESTS = os.path.join(TOP, 'tools', 'testing', 'selftests', 'xns')
 sys.path.insert(0, HERE)
 
 import ktap  # noqa: E402
@@ -44,6 +47,11 @@ def splat(name, label, needle):
 def counts(passed, failed, skipped):
     """A counts dict as returned by ktap.check_text()."""
     return {'passed': passed, 'failed': failed, 'skipped': skipped}
+
+
+def check_fixture(name, **kwargs):
+    """ktap.check_log() on the log @name."""
+    return ktap.check_log(ktap.read_log(fixture(name)), **kwargs)
 
 
 class FixtureTest(unittest.TestCase):
@@ -70,6 +78,9 @@ class FixtureTest(unittest.TestCase):
             'selftests: xns_wait: nested plan 1..3 but 1 results',
             'not ok 2 selftests: xns_wait # TIMEOUT 120 seconds',
         ])
+        # The timeout shows the case that was running.
+        self.assertEqual(check_fixture('timeout.log').details[1],
+                         [' RUN           wait.for_peer ...'])
 
     def test_skip(self):
         # A harness SKIP, a "1..0 # SKIP" program and an exit-4 script.
@@ -128,6 +139,84 @@ class FixtureTest(unittest.TestCase):
     def test_interleaved_kernel_messages(self):
         self.check('interleaved.log', counts(5, 0, 0), [])
 
+    def test_failure_details(self):
+        # A failing case comes with its assertion lines.
+        rep = check_fixture('leaf_fail.log')
+        self.assertEqual(rep.failures[0],
+                         'selftests: xns_basic: not ok 3 ns.enter')
+        self.assertEqual(rep.details[0], [
+            ' RUN           ns.enter ...',
+            'xns_basic.c:57:enter:Expected 0 (0) == xns_enter(self->fd) (-1)',
+            'enter: Test terminated by assertion',
+            '         FAIL  ns.enter',
+        ])
+        # Its program failed through it: no lines repeated there.
+        self.assertEqual(rep.details[1], [])
+
+    def test_failure_details_capped(self):
+        rep = check_fixture('long_fail.log')
+        self.assertEqual(rep.failures, [
+            'selftests: xns: xns_stress_test: not ok 1 stress.root.workers',
+            'not ok 1 selftests: xns: xns_stress_test # exit=1',
+        ])
+        lines = rep.details[0]
+        self.assertEqual(len(lines), ktap.DETAIL_LINES + 1)
+        self.assertEqual(lines[0], '[12 earlier lines from log line 8]')
+        self.assertEqual(lines[-4:], [
+            'xns_stress_test.c:1085:workers:Expected base (1) == nr (2)',
+            'xns_stress_test.c:1086:workers:a namespace outlived the workers',
+            'workers: Test terminated by assertion',
+            '         FAIL  stress.root.workers',
+        ])
+
+    def test_xns_skip_fails(self):
+        # A skip in xns/ fails the run unless allowed; the kernel's own
+        # suites may skip, and every skip is listed.
+        kernel_skip = ('selftests: namespaces: listns_test: ok 2 '
+                       'global.listns_net # SKIP network namespaces are not '
+                       'enabled')
+        xns_skip = ('selftests: xns: xns_ns_test: ok 2 xns.per_user_limit '
+                    '# SKIP 2 xns namespaces exist already')
+        rep = check_fixture('xns_skip.log')
+        self.assertEqual(rep.counts, counts(2, 1, 1))
+        self.assertEqual(rep.failures, [
+            f'{xns_skip}: a skip in xns/ not listed in allowed-skips'])
+        self.assertEqual(rep.details[0][1],
+                         '     SKIP      2 xns namespaces exist already')
+        self.assertEqual(rep.skips, [kernel_skip])
+
+        allowed = ktap.read_allowed_skips(fixture('allowed_skips'))
+        self.assertEqual(allowed, {('xns_ns_test', 'xns.per_user_limit'):
+                                   'a namespace from boot is still alive'})
+        rep = check_fixture('xns_skip.log', allowed_skips=allowed)
+        self.assertEqual((rep.counts, rep.failures), (counts(2, 0, 2), []))
+        self.assertEqual(rep.skips, [
+            kernel_skip,
+            f'{xns_skip} (allowed: a namespace from boot is still alive)'])
+
+    def test_allowed_skip_needs_reason(self):
+        with self.assertRaisesRegex(ValueError, 'reason is not optional'):
+            ktap.read_allowed_skips(fixture('allowed_skips_no_reason'))
+
+    def test_init_failure(self):
+        # insmod failed at boot: the tests that ran passed, the run fails.
+        self.check('init_fail.log', counts(1, 0, 0), [
+            "init at line 5: insmod /lib/modules/xns.ko: insmod: can't "
+            "insert '/lib/modules/xns.ko': unknown symbol in module, or "
+            "unknown parameter"])
+
+    def test_expected_programs(self):
+        expected = ktap.read_expected(fixture('programs.expected'))
+        self.assertEqual(expected, ['pidfd: pidfd_setns_test',
+                                    'xns: xns_label_test'])
+        rep = check_fixture('missing_program.log', expected=expected)
+        self.assertEqual((rep.counts, rep.failures), (counts(2, 0, 0), [
+            'expected program xns: xns_label_test did not report',
+            'program xns: helper_test is not in the expected list',
+        ]))
+        # Without a list, nothing is checked.
+        self.assertEqual(check_fixture('missing_program.log').failures, [])
+
 
 TOP = 'KTAP version 1\n1..1\n# selftests: t\n'
 DONE = '# ktap-run: done\n'
@@ -152,6 +241,12 @@ class ParserTest(unittest.TestCase):
                'ok 1 selftests: t\n' + DONE)
         self.assertEqual(ktap.check_text(log)[1], [
             'selftests: t: harness Totals count 2 tests but 1 results'])
+
+    def test_program_reported_twice(self):
+        log = ('KTAP version 1\n1..2\n# selftests: xns: t\n'
+               'ok 1 selftests: xns: t\nok 2 selftests: xns: t\n' + DONE)
+        self.assertEqual(ktap.check_text(log, expected=['xns: t'])[1],
+                         ['program xns: t reported 2 times'])
 
     def test_failed_program_without_failed_leaf(self):
         log = TOP + '# 1..1\n# ok 1 a\nnot ok 1 selftests: t # signal=9\n'
@@ -223,8 +318,13 @@ class CliTest(unittest.TestCase):
     def test_check_pass(self):
         proc, out = self.check('pass.log', 'x86_64')
         self.assertEqual(proc.returncode, 0)
-        self.assertEqual(proc.stdout,
-                         'x86_64: 6 passed, 0 failed, 2 skipped\n')
+        self.assertEqual(proc.stdout.splitlines(), [
+            'x86_64: 6 passed, 0 failed, 2 skipped',
+            'x86_64: SKIP: selftests: xns_basic: ok 4 ns.setns_legacy '
+            '# SKIP needs CONFIG_XNS_LEGACY',
+            'x86_64: SKIP: selftests: xns_userns: ok 3 userns.unpriv.nested '
+            '# XFAIL unknown',
+        ])
         with open(out, encoding='utf-8') as f:
             data = json.load(f)
         self.assertEqual(data['counts'], counts(6, 0, 2))
@@ -236,8 +336,40 @@ class CliTest(unittest.TestCase):
         self.assertEqual(proc.stdout.splitlines(), [
             'arm64: 4 passed, 1 failed',
             'arm64: FAIL: selftests: xns_basic: not ok 3 ns.enter',
+            'arm64:      RUN           ns.enter ...',
+            'arm64:     xns_basic.c:57:enter:Expected 0 (0) == '
+            'xns_enter(self->fd) (-1)',
+            'arm64:     enter: Test terminated by assertion',
+            'arm64:              FAIL  ns.enter',
             'arm64: FAIL: not ok 1 selftests: xns_basic # exit=1',
         ])
+
+    def test_check_allowed_skips(self):
+        out = os.path.join(self.tmp.name, 'x86_64.json')
+        proc = self.run_ktap('check', fixture('xns_skip.log'), '--arch',
+                             'x86_64', '--json', out)
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn('x86_64: FAIL: selftests: xns: xns_ns_test: ok 2 '
+                      'xns.per_user_limit # SKIP 2 xns namespaces exist '
+                      'already: a skip in xns/ not listed in allowed-skips',
+                      proc.stdout.splitlines())
+        proc = self.run_ktap('check', fixture('xns_skip.log'),
+                             '--allowed-skips', fixture('allowed_skips'))
+        self.assertEqual(proc.returncode, 0)
+        proc = self.run_ktap('check', fixture('xns_skip.log'),
+                             '--allowed-skips',
+                             fixture('allowed_skips_no_reason'))
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn('reason is not optional', proc.stdout)
+
+    def test_check_expected_programs(self):
+        proc = self.run_ktap('check', fixture('missing_program.log'),
+                             '--expect', fixture('programs.expected'))
+        self.assertEqual((proc.returncode, proc.stdout.splitlines()), (1, [
+            '2 passed, 0 failed',
+            'FAIL: expected program xns: xns_label_test did not report',
+            'FAIL: program xns: helper_test is not in the expected list',
+        ]))
 
     def test_total(self):
         x86 = self.check('pass.log', 'x86_64')[1]
@@ -261,11 +393,57 @@ class CliTest(unittest.TestCase):
             f'x86_64: FLAKY: {flaky}', '3 passed, 0 failed']))
 
     def test_total_failures_without_failed_tests(self):
+        # A splat fails the variant without a failed test: it still counts
+        # as one, so the last line says "failed".
         splatted = self.check('warning.log', 'x86_64')[1]
         proc = self.run_ktap('total', splatted)
-        self.assertEqual((proc.returncode, proc.stdout),
-                         (1, '3 passed, 0 failed\n'))
+        self.assertEqual((proc.returncode, proc.stdout.splitlines()), (1, [
+            'FAIL: x86_64: ' + splat('warning.log', 'WARNING',
+                                     'WARNING: rust/xns/ns.rs:142')
+            + ' (and 1 more)',
+            '3 passed, 1 failed']))
 
+    def test_total_failed_steps(self):
+        # Host tests, lint or a build failed: no test failed, the run did.
+        x86 = self.check('pass.log', 'x86_64')[1]
+        proc = self.run_ktap('total', '--failed-step', 'lint',
+                             '--failed-step', 'arm64 build', x86)
+        self.assertEqual((proc.returncode, proc.stdout.splitlines()), (1, [
+            'FAIL: lint failed', 'FAIL: arm64 build failed',
+            '6 passed, 2 failed, 2 skipped']))
+        proc = self.run_ktap('total', '--failed-step', 'host tests')
+        self.assertEqual((proc.returncode, proc.stdout.splitlines()), (1, [
+            'FAIL: host tests failed', '0 passed, 1 failed']))
+        proc = self.run_ktap('total')
+        self.assertEqual((proc.returncode, proc.stdout.splitlines()), (1, [
+            'FAIL: no variant was checked', '0 passed, 1 failed']))
+
+    def test_total_missing_results(self):
+        # ktap.py check died before writing them (check.sh removes stale
+        # ones first).
+        missing = os.path.join(self.tmp.name, 'gone.json')
+        proc = self.run_ktap('total', missing)
+        self.assertEqual(proc.returncode, 1)
+        self.assertEqual(proc.stdout.splitlines()[-1], '0 passed, 1 failed')
+
+    def test_flaky_on_two_variants(self):
+        flaky = ('namespaces: ns_active_ref_test failed (exit=1), '
+                 'running it again')
+        x86 = self.check('flaky.log', 'x86_64')[1]
+        arm = self.check('flaky.log', 'arm64')[1]
+        proc = self.run_ktap('total', x86, arm)
+        self.assertEqual((proc.returncode, proc.stdout.splitlines()), (1, [
+            f'x86_64: FLAKY: {flaky}', f'arm64: FLAKY: {flaky}',
+            'FAIL: namespaces: ns_active_ref_test was FLAKY on x86_64, '
+            'arm64: a flake that shows on two variants of one run is not an '
+            'upstream race to retry',
+            '6 passed, 1 failed']))
+
+
+# Moves to a process group of its own, says so in ARGV1.pgid, sleeps.
+SETPGID_SLEEP = ('import os, sys, time; os.setpgid(0, 0); '
+                 'open(sys.argv[1] + \'.pgid\', \'w\')'
+                 '.write(str(os.getpgrp())); time.sleep(60)')
 
 SCRIPTS = {
     'pass.sh': 'echo hello\necho\nprintf partial\n',
@@ -280,6 +458,16 @@ SCRIPTS = {
     # Fails the first time it runs, passes the second.
     'once.sh': 'echo 1..1\nif [ -e "$0.ran" ]; then echo "ok 1 race"; exit 0; fi\n'
                'touch "$0.ran"\necho "not ok 1 race"\nexit 1\n',
+    # As kselftest_harness runs a test case: in a process group of its
+    # own, which a kill of the program's group misses.
+    'escape.sh': f'({sys.executable} -c "{SETPGID_SLEEP}" "$0") &\n'
+                 'echo $! > "$0.pid"\necho started\nwait\n',
+    # Exits as soon as such a process is set up, leaving it behind, off
+    # the pipe.
+    'leave.sh': f'rm -f "$0.pgid"\n({sys.executable} -c "{SETPGID_SLEEP}" '
+                '"$0") >/dev/null 2>&1 &\necho $! > "$0.pid"\n'
+                'while [ ! -s "$0.pgid" ]; do sleep 0.1; done\n',
+    'slow.sh': 'sleep 2\n',
 }
 
 
@@ -309,26 +497,39 @@ class KtapRunTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.tmp.cleanup()
 
-    def ktap_run(self, *names, retry=()):
+    def ktap_run(self, *names, retry=(), limits=()):
         paths = [os.path.join(self.suite, n) for n in names]
         globs = [arg for g in retry
                  for arg in ('-r', os.path.join(self.suite, g))]
+        globs += [arg for g in limits
+                  for arg in ('-T', os.path.join(self.suite, g))]
         return subprocess.run([self.bin, '-t', '1', *globs, *paths],
                               capture_output=True, text=True, timeout=60,
                               check=False)
 
+    @staticmethod
+    def untimed(text):
+        """The lines of ktap-run's @text, wall times replaced by "T"."""
+        return [re.sub(r' took \d+\.\d s$', ' took T s', line)
+                for line in text.splitlines()]
+
     def test_clean_run(self):
         proc = self.ktap_run('pass.sh', 'skip.sh')
         self.assertEqual(proc.returncode, 0)
-        self.assertEqual(proc.stdout.splitlines(), [
+        self.assertEqual(self.untimed(proc.stdout), [
             'KTAP version 1', '1..2',
             '# selftests: xns: pass.sh', '# hello', '# ', '# partial',
+            '# ktap-run: xns: pass.sh took T s',
             'ok 1 selftests: xns: pass.sh',
             '# selftests: xns: skip.sh',
+            '# ktap-run: xns: skip.sh took T s',
             'ok 2 selftests: xns: skip.sh # SKIP',
             '# ktap-run: done',
         ])
-        self.assertEqual(ktap.check_text(proc.stdout), (counts(1, 0, 1), []))
+        # The scripts are in a directory named xns: their skip is not allowed.
+        self.assertEqual(ktap.check_text(proc.stdout), (counts(1, 1, 0), [
+            'ok 2 selftests: xns: skip.sh # SKIP: a skip in xns/ not listed '
+            'in allowed-skips']))
 
     def test_failing_run(self):
         start = time.monotonic()
@@ -345,8 +546,10 @@ class KtapRunTest(unittest.TestCase):
                      'not ok 5 selftests: xns: segv.sh # signal=11'):
             self.assertIn(want, lines)
         self.assert_killed(os.path.join(self.suite, 'hang.sh.pid'))
-        self.assertEqual(ktap.check_text(proc.stdout), (counts(2, 4, 1), [
+        self.assertEqual(ktap.check_text(proc.stdout), (counts(2, 5, 0), [
             'not ok 2 selftests: xns: fail.sh # exit=3',
+            'ok 3 selftests: xns: skip.sh # SKIP: a skip in xns/ not listed '
+            'in allowed-skips',
             'not ok 4 selftests: xns: hang.sh # TIMEOUT 1 seconds',
             'not ok 5 selftests: xns: segv.sh # signal=11',
             'selftests: xns: nested.sh: not ok 2 b',
@@ -361,12 +564,13 @@ class KtapRunTest(unittest.TestCase):
                              retry=('once.*', 'fail.*'))
         self.assertEqual(proc.returncode, 1)
         lines = proc.stdout.splitlines()
-        self.assertEqual(lines[2:11], [
+        self.assertEqual(self.untimed(proc.stdout)[2:12], [
             '# selftests: xns: once.sh',
             '# 1st attempt| # 1..1', '# 1st attempt| # not ok 1 race',
             '# ktap-run: flaky: xns: once.sh failed (exit=1), '
             'running it again',
-            '# 1..1', '# ok 1 race', 'ok 1 selftests: xns: once.sh',
+            '# 1..1', '# ok 1 race', '# ktap-run: xns: once.sh took T s',
+            'ok 1 selftests: xns: once.sh',
             '# selftests: xns: fail.sh',
             '# 1st attempt| # failing on purpose',
         ])
@@ -380,6 +584,46 @@ class KtapRunTest(unittest.TestCase):
         proc = self.ktap_run('once.sh')
         self.assertEqual(proc.returncode, 1)
         self.assertEqual(ktap.find_flaky(proc.stdout), [])
+
+    def test_timeout_kills_other_process_groups(self):
+        pidfile = os.path.join(self.suite, 'escape.sh.pid')
+        proc = self.ktap_run('escape.sh')
+        self.assertIn('not ok 1 selftests: xns: escape.sh # TIMEOUT 1 seconds',
+                      proc.stdout.splitlines())
+        with open(pidfile, encoding='utf-8') as f:
+            pid = int(f.read())
+        # It did leave the program's process group...
+        with open(os.path.join(self.suite, 'escape.sh.pgid'),
+                  encoding='utf-8') as f:
+            self.assertEqual(int(f.read()), pid)
+        # ...and was killed with the program all the same.
+        self.assert_killed(pidfile)
+
+    def test_left_behind_processes_killed(self):
+        pidfile = os.path.join(self.suite, 'leave.sh.pid')
+        start = time.monotonic()
+        proc = self.ktap_run('leave.sh', 'pass.sh')
+        self.assertLess(time.monotonic() - start, 10)
+        self.assertEqual(proc.returncode, 0)
+        self.assert_killed(pidfile)
+        self.assertIn('# ktap-run: killed 1 processes left behind by '
+                      f'{self.suite}/leave.sh', proc.stdout.splitlines())
+
+    def test_program_limit(self):
+        # -t 1 for all, -T for one program; the first matching -T counts.
+        proc = self.ktap_run('slow.sh', 'pass.sh',
+                             limits=('slow.*=5', 'slow.sh=1', 'pass.sh=1'))
+        self.assertEqual(proc.returncode, 0)
+        self.assertIn('ok 1 selftests: xns: slow.sh', proc.stdout.splitlines())
+        self.assertRegex(proc.stdout,
+                         r'\n# ktap-run: xns: slow\.sh took [2-4]\.\d s\n')
+        proc = self.ktap_run('slow.sh')
+        self.assertIn('not ok 1 selftests: xns: slow.sh # TIMEOUT 1 seconds',
+                      proc.stdout.splitlines())
+        for bad in ('slow.sh', '=5', 'slow.sh=0', 'slow.sh=x'):
+            proc = subprocess.run([self.bin, '-T', bad, 'true'],
+                                  capture_output=True, check=False)
+            self.assertEqual(proc.returncode, 2, bad)
 
     def assert_killed(self, pidfile):
         """The grandchild in @pidfile must be gone (or a zombie)."""
@@ -395,7 +639,94 @@ class KtapRunTest(unittest.TestCase):
                 return
             time.sleep(0.1)
         os.kill(pid, signal.SIGKILL)
-        self.fail(f'grandchild {pid} survived the timeout')
+        self.fail(f'grandchild {pid} survived its program')
+
+
+def harness_cases(path):
+    """The test cases of a kselftest_harness source: [(name, timeout)].
+
+    A TEST_F() runs once per FIXTURE_VARIANT_ADD() of its fixture; the
+    harness allows a case 30 s unless TEST_F_TIMEOUT() says otherwise.
+    """
+    with open(path, encoding='utf-8') as f:
+        src = f.read()
+    variants = {}
+    for fixture in re.findall(r'^FIXTURE_VARIANT_ADD\((\w+),', src, re.M):
+        variants[fixture] = variants.get(fixture, 0) + 1
+    cases = []
+    for m in re.finditer(r'^(TEST(?:_F)?(?:_SIGNAL|_TIMEOUT)?)\(([^)]*)\)',
+                         src, re.M):
+        args = [arg.strip() for arg in m[2].split(',')]
+        timeout = int(args[2]) if m[1] == 'TEST_F_TIMEOUT' else 30
+        if m[1].startswith('TEST_F'):
+            cases += [(f'{args[0]}.{args[1]}', timeout)] * variants.get(
+                args[0], 1)
+        else:
+            cases.append((f'global.{args[0]}', timeout))
+    return cases
+
+
+class GuestScriptTest(unittest.TestCase):
+    """init.sh and the allowlist against the sources they depend on."""
+
+    @classmethod
+    def setUpClass(cls):
+        with open(os.path.join(HERE, 'init.sh'), encoding='utf-8') as f:
+            cls.init = f.read()
+        cls.table = {prog: (int(cases), int(each)) for prog, cases, each in
+                     re.findall(r'\b(\w+_test):(\d+):(\d+)\b', cls.init)}
+
+    def limits(self, stress_seconds):
+        """{program: seconds} as init.sh passes them to ktap-run -T."""
+        snippet = re.search(r'^\tlimits=\n.*?^\tdone\n', self.init,
+                            re.M | re.S)[0]
+        proc = subprocess.run(['sh', '-c', snippet + 'echo "$limits"'],
+                              env={**os.environ,
+                                   'XNS_STRESS_SECONDS': stress_seconds},
+                              capture_output=True, text=True, check=True)
+        args = proc.stdout.split()
+        self.assertEqual(args[::2], ['-T'] * len(self.table))
+        return {os.path.basename(arg.split('=')[0]): int(arg.split('=')[1])
+                for arg in args[1::2]}
+
+    def test_limits_table_matches_sources(self):
+        # Every program with a TEST_F_TIMEOUT has a limit of its own, and
+        # the table gives its cases and their harness limit.
+        bounded = {}
+        for name in sorted(os.listdir(SELFTESTS)):
+            if not name.endswith('.c'):
+                continue
+            cases = harness_cases(os.path.join(SELFTESTS, name))
+            if any(timeout != 30 for _, timeout in cases):
+                bounded[name[:-2]] = (len(cases),
+                                      max(timeout for _, timeout in cases))
+        self.assertEqual(self.table, bounded)
+
+    def test_limits_cover_harness_limits(self):
+        for seconds in ('5', '100', '2.5', 'junk'):
+            limits = self.limits(seconds)
+            for prog, (cases, each) in self.table.items():
+                with self.subTest(prog=prog, seconds=seconds):
+                    self.assertGreater(limits[prog], cases * each)
+                    work = float(seconds) if seconds != 'junk' else 0
+                    self.assertGreater(limits[prog], cases * 2 * work)
+
+    def test_retries_name_programs(self):
+        # Only named upstream flakes get a second run, never a glob.
+        retried = re.findall(r'-r (\S+)', self.init)
+        self.assertEqual(retried, ['/selftests/namespaces/ns_active_ref_test',
+                                   '/selftests/namespaces/stress_test'])
+
+    def test_allowed_skips_name_real_cases(self):
+        allowed = ktap.read_allowed_skips(ktap.ALLOWED_SKIPS)
+        for prog, case in allowed:
+            with self.subTest(prog=prog, case=case):
+                path = os.path.join(SELFTESTS, f'{prog}.c')
+                self.assertTrue(os.path.exists(path))
+                names = {name for name, _ in harness_cases(path)}
+                # fixture.variant.test of a TEST_F with variants.
+                fixture, *_, test = case.split('.')
+                self.assertIn(f'{fixture}.{test}', names)
 
 
 if __name__ == '__main__':

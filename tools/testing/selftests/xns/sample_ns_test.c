@@ -813,9 +813,8 @@ TEST_F(sample, unload_xns_keeps_sample)
 	char link[64];
 	int ret;
 
-	if (!xns_module_file_exists())
-		SKIP(return, "%s does not exist (set XNS_MODULE): cannot reload xns",
-		     xns_module_path());
+	if (xns_setup_module_file(_metadata, "cannot reload xns"))
+		return;
 	/* Cache the /proc entries of this process first. */
 	ASSERT_EQ(0, xns_readlink(XNS_SELF_LINK, link, sizeof(link)));
 	ASSERT_EQ(0, ns_pid_inum(0, NSC_NAME, &cinum));
