@@ -37,42 +37,59 @@ shopt -u nullglob
 [ "$flavour" = unpatched ] && series=()
 
 # --- Patched source tree, shared by all patched variants. ----------------------
-# Only the files the series touches change, so a new series rebuilds
-# incrementally: the old series is reversed, the new one applied.  The
-# unpatched variant builds from the pristine tree itself.
+# A new series rewrites only the files whose content it changes: every
+# other file keeps its mtime, so make rebuilds only what the change
+# reaches.  The unpatched variant builds from the pristine tree itself.
 series_key=$( { echo "$KERNEL_DEB_VERSION"; cat "${series[@]}" /dev/null; } | sha256sum | cut -c1-16)
+
+# series_files PATCH...: the files the patches touch, from their diff headers.
+series_files() {
+	sed -n 's|^+++ b/||p; s|^--- a/||p' "$@" /dev/null | sort -u
+}
+
 apply_series() {
+	local stage old f p
 	lock=$XNS_CACHE/src/.patch.lock
 	mkdir -p "$XNS_CACHE/src"
 	exec 9>"$lock"
 	flock 9
 	if [ "$(cat "$ksrc/.xns-series" 2>/dev/null)" != "$series_key" ]; then
-		if [ -d "$ksrc/.xns-applied" ]; then
-			say "reversing the previous patch series"
-			for p in $(ls -r "$ksrc/.xns-applied"); do
-				if ! patch -d "$ksrc" -p1 -R -s --batch < "$ksrc/.xns-applied/$p" >/dev/null; then
-					say "could not reverse $p; starting from a pristine tree"
-					rm -rf "$ksrc"
-					break
-				fi
-			done
-		fi
 		if [ ! -f "$ksrc/Makefile" ]; then
 			say "copying pristine source"
 			rm -rf "$ksrc"
 			cp -a "$KSRC_PRISTINE" "$ksrc"
 		fi
-		rm -rf "$ksrc/.xns-applied" "$ksrc/.xns-series"
-		mkdir -p "$ksrc/.xns-applied"
-		for p in "${series[@]}"; do
-			name=$(basename "$p")
-			say "applying $name"
-			if ! out=$(patch -d "$ksrc" -p1 -s --batch --forward < "$p" 2>&1); then
-				printf '%s\n' "$out" >&2
-				die "patch $name does not apply to linux $KERNEL_DEB_VERSION (tree left at $ksrc)"
-			fi
-			cp "$p" "$ksrc/.xns-applied/$name"
+		shopt -s nullglob
+		old=("$ksrc"/.xns-applied/*.patch)
+		shopt -u nullglob
+		# The new series applied to pristine copies of the files that it
+		# or the previous series touch.
+		stage=$(mktemp -d)
+		for f in $(series_files "${old[@]}" "${series[@]}"); do
+			[ -f "$KSRC_PRISTINE/$f" ] || continue
+			mkdir -p "$stage/$(dirname "$f")"
+			cp "$KSRC_PRISTINE/$f" "$stage/$f"
 		done
+		for p in "${series[@]}"; do
+			say "applying $(basename "$p")"
+			if ! out=$(patch -d "$stage" -p1 -s --batch --forward < "$p" 2>&1); then
+				printf '%s\n' "$out" >&2
+				rm -rf "$stage"
+				die "patch $(basename "$p") does not apply to linux $KERNEL_DEB_VERSION"
+			fi
+		done
+		for f in $(series_files "${old[@]}" "${series[@]}"); do
+			if [ ! -f "$stage/$f" ]; then
+				rm -f "$ksrc/$f"	# created by the previous series only
+			elif ! cmp -s "$stage/$f" "$ksrc/$f"; then
+				say "updating $f"
+				mkdir -p "$(dirname "$ksrc/$f")"
+				cp "$stage/$f" "$ksrc/$f"
+			fi
+		done
+		rm -rf "$stage" "$ksrc/.xns-applied"
+		mkdir -p "$ksrc/.xns-applied"
+		cp "${series[@]}" "$ksrc/.xns-applied/"
 		echo "$series_key" > "$ksrc/.xns-series"
 	fi
 	flock -u 9
