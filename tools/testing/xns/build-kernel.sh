@@ -57,7 +57,9 @@ apply_series() {
 		if [ ! -f "$ksrc/Makefile" ]; then
 			say "copying pristine source"
 			rm -rf "$ksrc"
-			cp -a "$KSRC_PRISTINE" "$ksrc"
+			# Its contents: a copy of a symlink would patch the original.
+			mkdir -p "$ksrc"
+			cp -a "$KSRC_PRISTINE/." "$ksrc/"
 		fi
 		shopt -s nullglob
 		old=("$ksrc"/.xns-applied/*.patch)
