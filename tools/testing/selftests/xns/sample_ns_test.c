@@ -655,6 +655,59 @@ TEST_F(sample, setns)
 	close(xfd);
 }
 
+/* Probe: setns(pidfd) into the holder's counter and xns, one or both. */
+struct setns_pidfd_args {
+	pid_t pid;
+	struct nsc_view holder;
+};
+
+static int setns_pidfd_child(__always_unused struct xns_child *c, void *arg)
+{
+	const struct setns_pidfd_args *args = arg;
+	const struct nsc_view *holder = &args->holder;
+	struct nsc_view start, now;
+	int pidfd, ret;
+
+	xns_child_check(!nsc_view(&start), "view");
+	pidfd = syscall(SYS_pidfd_open, args->pid, 0);
+	xns_child_check(pidfd >= 0, "pidfd_open: %m");
+
+	ret = xns_setns(pidfd, NS_COUNTER_NS_TYPE);
+	xns_child_check(!ret, "setns(pidfd, NS_COUNTER_NS_TYPE): %s",
+			strerror(-ret));
+	xns_child_check(!nsc_view(&now), "view");
+	xns_child_check(now.counter_inum == holder->counter_inum &&
+			now.xns_inum == start.xns_inum,
+			"counter only: counter %u xns %u, want %u and %u",
+			now.counter_inum, now.xns_inum, holder->counter_inum,
+			start.xns_inum);
+
+	ret = xns_setns(pidfd, NS_COUNTER_NS_TYPE | XNS_NS_TYPE);
+	xns_child_check(!ret, "setns(pidfd, NS_COUNTER_NS_TYPE | XNS_NS_TYPE): %s",
+			strerror(-ret));
+	xns_child_check(!nsc_view(&now), "view");
+	xns_child_check(now.counter_inum == holder->counter_inum &&
+			now.xns_inum == holder->xns_inum,
+			"both: counter %u xns %u, want %u and %u",
+			now.counter_inum, now.xns_inum, holder->counter_inum,
+			holder->xns_inum);
+	xns_child_check(now.info.value == holder->info.value,
+			"counter value %llu, want %llu",
+			(unsigned long long)now.info.value,
+			(unsigned long long)holder->info.value);
+	return 0;
+}
+
+TEST_F(sample, setns_pidfd)
+{
+	struct nsc_holder_args args = { .counter = true, .xns = true, .incs = 3 };
+	struct setns_pidfd_args sargs;
+
+	ASSERT_EQ(0, nsc_holder_start(&self->kid, &args, &sargs.holder));
+	sargs.pid = self->kid.pid;
+	EXPECT_EQ(0, xns_run_child(setns_pidfd_child, &sargs));
+}
+
 /* Probe, unprivileged: who may create and enter counter namespaces. */
 static int unpriv_child(__always_unused struct xns_child *c, void *arg)
 {
