@@ -133,10 +133,19 @@ class ReportTest(unittest.TestCase):
             'csv,latency,setns,uts,1500,2800,', 'csv,latency,setns,uts,1500,2816,'),
             'icount', name='new')
         proc = self.diff(base + '.json', new + '.json', '--target', '1.005')
-        self.assertEqual(proc.returncode, 1, proc.stdout)
-        self.assertIn('FAIL: setns uts: patched/unpatched 1.0057 > 1.005',
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn('MISSED: setns uts: patched/unpatched 1.0057 > 1.005',
                       proc.stdout)
         self.assertIn('<= 1.005 met', proc.stdout)
+        self.assertNotIn('FAIL', proc.stdout)
+
+    def test_diff_failed_run_fails(self):
+        _, _, base = self.report(LOG, 'icount', name='base')
+        _, _, new = self.report(self.log_with(
+            'XNS-BENCH-EXIT: 0', '[ 9.9] Kernel panic'), 'icount', name='new')
+        proc = self.diff(base + '.json', new + '.json')
+        self.assertEqual(proc.returncode, 1, proc.stdout)
+        self.assertIn('FAIL: patched: no XNS-BENCH-EXIT', proc.stdout)
 
     def test_unfinished_run_fails(self):
         proc, data, _ = self.report(self.log_with(
