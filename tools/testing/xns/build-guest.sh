@@ -46,6 +46,8 @@ mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,lib/modules,selftests}
 
 say "building the selftests"
 $cc -static -O2 -Wall -o "$root/bin/ktap-run" "$here/ktap-run.c"
+$cc -static -O2 -Wall $hdrs -I"$top/include/uapi" -o "$root/bin/in-module-ns" \
+	"$here/in-module-ns.c"
 $cc -static -O2 -Wall $hdrs -I"$top/include/uapi" -o "$root/bin/xns-bench" \
 	"$here/bench/xns_bench.c"
 make -s -C "$top/tools/testing/selftests/xns" CC="$cc" OUTPUT="$root/selftests/xns" \
@@ -72,6 +74,18 @@ fi
 mkdir -p "$root/selftests/namespaces" "$root/selftests/pidfd"
 find "$ktests/namespaces" -maxdepth 1 -type f -perm -u+x -exec cp {} "$root/selftests/namespaces/" \;
 cp "$ktests/pidfd/pidfd_setns_test" "$root/selftests/pidfd/"
+# The kernel's suites once more, from inside a new xns and a new counter
+# namespace (in-module-ns.c), so that they run through the slots the
+# series adds: one wrapper per program, in SUITE-in-module-ns/.
+for suite in namespaces pidfd; do
+	mkdir -p "$root/selftests/$suite-in-module-ns"
+	for prog in "$root/selftests/$suite"/*; do
+		wrapper=$root/selftests/$suite-in-module-ns/${prog##*/}
+		printf '#!/bin/sh\nexec /bin/in-module-ns /selftests/%s/%s "$@"\n' \
+			"$suite" "${prog##*/}" > "$wrapper"
+		chmod 755 "$wrapper"
+	done
+done
 
 case $arch in
 x86_64) busybox=/bin/busybox ;;

@@ -35,8 +35,9 @@ expected_programs() {
 		make -s --no-print-directory -C "$dir" xns-list-programs \
 			--eval='xns-list-programs: ; @printf "%s\n" $(notdir $(TEST_GEN_PROGS))' |
 			sed "s/^/$(basename "$dir"): /"
-	done
+	done | sed '/^namespaces: /p; /^namespaces: /s//namespaces-in-module-ns: /'
 	echo "pidfd: pidfd_setns_test"
+	echo "pidfd-in-module-ns: pidfd_setns_test"
 }
 
 echo "== host-side tests (runner, UAPI mirror) and style"

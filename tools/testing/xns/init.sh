@@ -59,12 +59,18 @@ check)
 	done
 	# Two programs of the kernel's own suites have cases that race with
 	# task exit and can lose on a slow emulated CPU: they get one retry,
-	# which ktap.py reports as FLAKY.  Never the xns tests.
+	# which ktap.py reports as FLAKY.  Never the xns tests.  The kernel's
+	# suites run twice: as they are, and from inside a new xns and a new
+	# counter namespace (*-in-module-ns, see in-module-ns.c).
 	# shellcheck disable=SC2086 # $limits are words
 	ktap-run -t "${XNS_TEST_TIMEOUT:-180}" $limits \
 		-r /selftests/namespaces/ns_active_ref_test \
 		-r /selftests/namespaces/stress_test \
+		-r /selftests/namespaces-in-module-ns/ns_active_ref_test \
+		-r /selftests/namespaces-in-module-ns/stress_test \
 		/selftests/namespaces/* /selftests/pidfd/pidfd_setns_test \
+		/selftests/namespaces-in-module-ns/* \
+		/selftests/pidfd-in-module-ns/pidfd_setns_test \
 		/selftests/xns/*
 	if [ -w $leaks ]; then
 		# Objects younger than 5 s are never reported.
