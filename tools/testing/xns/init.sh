@@ -18,6 +18,7 @@ mode=shell
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	xns.mode=*) mode=${arg#xns.mode=} ;;
+	xns.variant=*) variant=${arg#xns.variant=} ;;
 	esac
 done
 
@@ -32,6 +33,11 @@ check)
 	# xns.ko is always shipped: a selftest that cannot find it fails
 	# instead of skipping (xns_harness.h).
 	export XNS_REQUIRE_MODULE=1
+	# The debug kernel injects allocation failures (configs/debug.config):
+	# there xns_fault_test must run, elsewhere it skips (allowed-skips).
+	case ${variant:-} in
+	*-debug) export XNS_REQUIRE_FAULT_INJECTION=1 ;;
+	esac
 	# On kernels with kmemleak: forget what boot left, report what the
 	# tests leak (the kernel prints "N new suspected memory leaks", which
 	# fails the run).

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # qemu_cmd VARIANT MODE: set the qemu array to boot the test kernel and the
-# initramfs of VARIANT with xns.mode=MODE (sourced after env.sh).
+# initramfs of VARIANT with xns.mode=MODE and xns.variant=VARIANT (sourced
+# after env.sh).
 #
 # TCG by default: nested KVM hangs on the machines we run on.  XNS_KVM=1
 # asks for KVM; QEMU falls back to TCG when KVM cannot be initialised.
@@ -24,11 +25,11 @@ qemu_cmd() {
 	case $arch in
 	x86_64)
 		qemu=(qemu-system-x86_64 -machine q35 -cpu max
-		      -append "console=ttyS0 panic=-1 xns.mode=$mode $extra")
+		      -append "console=ttyS0 panic=-1 xns.mode=$mode xns.variant=$variant $extra")
 		;;
 	arm64)
 		qemu=(qemu-system-aarch64 -machine virt -cpu max,pauth-impdef=on
-		      -append "console=ttyAMA0 panic=-1 xns.mode=$mode $extra")
+		      -append "console=ttyAMA0 panic=-1 xns.mode=$mode xns.variant=$variant $extra")
 		;;
 	esac
 	qemu+=("${accel[@]}" -m "${XNS_QEMU_MEM:-1G}" -smp 2 -nographic -no-reboot

@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Allocation failures in every xns entry point: each call runs once with
+ * every slab allocation failing (failslab for this thread, make-it-fail),
+ * then with its 1st, 2nd, 3rd, ... allocation failing (fail-nth), until it
+ * runs with none failing.  A call whose allocation failed must fail with
+ * ENOMEM (or succeed, where the kernel falls back: kvrealloc() retries a
+ * failed krealloc(), so one failure alone never fails a growing label
+ * table) and leave everything observable as it was; kmemleak, which make
+ * check's debug kernel scans after the run, finds what it leaked.
+ *
+ * Needs CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_DEBUG_FS (make check's
+ * debug kernel, configs/debug.config).  Elsewhere it skips, unless
+ * XNS_REQUIRE_FAULT_INJECTION=1 says the kernel must have them.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xns_util.h"
+#include "kselftest_harness.h"
+#include "xns_harness.h"
+
+#define FAIL_NTH		"/proc/thread-self/fail-nth"
+#define MAKE_IT_FAIL		"/proc/thread-self/make-it-fail"
+#define FAILSLAB_DIR		"/sys/kernel/debug/failslab"
+/* More allocations than any entry point makes: a loop that does not end. */
+#define FAULT_MAX_POINTS	200U
+
+/* What a test and its calls share. */
+struct fault_state {
+	int devfd;
+	int nth_fd;		/* this thread's fail-nth */
+	int all_fd;		/* and its make-it-fail */
+	int orig_fd;		/* the xns the test started in */
+	int child_fd;		/* a child of it, for setns() */
+	__u32 orig_inum;
+	__u32 nr_live;
+	__u32 nr_labels;
+	unsigned int points;	/* allocations failed, the call with ENOMEM */
+	unsigned int recovered;	/* allocations failed, the call succeeded */
+	unsigned int all_failed; /* calls with every allocation failing: ENOMEM */
+};
+
+/* A call: 0 or -errno. */
+typedef int (*fault_call)(struct fault_state *st);
+/* After a failed call: whether everything is as it was. */
+typedef bool (*fault_check)(struct fault_state *st);
+
+FIXTURE(fault) {
+	struct fault_state st;
+};
+
+static bool fault_injection_required(void)
+{
+	const char *v = getenv("XNS_REQUIRE_FAULT_INJECTION");
+
+	return v && !strcmp(v, "1");
+}
+
+FIXTURE_SETUP(fault)
+{
+	struct fault_state *st = &self->st;
+
+	st->nth_fd = -1;
+	st->all_fd = -1;
+	st->orig_fd = -1;
+	st->child_fd = -1;
+	st->devfd = xns_setup_dev(_metadata);
+	if (st->devfd < 0)
+		return;
+	st->nth_fd = open(FAIL_NTH, O_RDWR | O_CLOEXEC);
+	if (st->nth_fd < 0) {
+		ASSERT_FALSE(fault_injection_required()) {
+			TH_LOG("%s: %s, and XNS_REQUIRE_FAULT_INJECTION=1",
+			       FAIL_NTH, strerror(errno));
+		}
+		SKIP(return, "%s: %s: no fault injection in this kernel",
+		     FAIL_NTH, strerror(errno));
+	}
+	/*
+	 * Fail GFP_KERNEL allocations too (by default failslab leaves alone
+	 * every allocation that may reclaim), and print nothing: the stack
+	 * trace of each injected failure would read as a kernel splat.
+	 */
+	ASSERT_EQ(0, xns_write_file(FAILSLAB_DIR "/ignore-gfp-wait", "N"));
+	ASSERT_EQ(0, xns_write_file(FAILSLAB_DIR "/verbose", "0"));
+	/* Every allocation fails, but only for a task with make-it-fail set. */
+	ASSERT_EQ(0, xns_write_file(FAILSLAB_DIR "/task-filter", "Y"));
+	ASSERT_EQ(0, xns_write_file(FAILSLAB_DIR "/interval", "1"));
+	ASSERT_EQ(0, xns_write_file(FAILSLAB_DIR "/times", "-1"));
+	ASSERT_EQ(0, xns_write_file(FAILSLAB_DIR "/probability", "100"));
+	/* Open now: with make-it-fail set, opening it would fail too. */
+	st->all_fd = open(MAKE_IT_FAIL, O_RDWR | O_CLOEXEC);
+	ASSERT_GE(st->all_fd, 0);
+	st->orig_fd = xns_open_ns(0);
+	ASSERT_GE(st->orig_fd, 0);
+	ASSERT_EQ(0, xns_self_inum(&st->orig_inum));
+	ASSERT_EQ(0, xns_nr_live(st->devfd, &st->nr_live));
+	/* The label calls work on a namespace of their own. */
+	ASSERT_EQ(0, xns_unshare(st->devfd));
+	ASSERT_EQ(0, xns_label_set(st->devfd, "kept", "value"));
+	st->nr_labels = 1;
+}
+
+FIXTURE_TEARDOWN(fault)
+{
+	struct fault_state *st = &self->st;
+
+	if (st->nth_fd >= 0) {
+		TH_LOG("single failures: %u calls failed with ENOMEM, %u recovered",
+		       st->points, st->recovered);
+		TH_LOG("every allocation failing: %u calls failed with ENOMEM",
+		       st->all_failed);
+		close(st->nth_fd);
+	}
+	if (st->all_fd >= 0) {
+		xns_write_file(FAILSLAB_DIR "/probability", "0");
+		close(st->all_fd);
+	}
+	if (st->child_fd >= 0)
+		close(st->child_fd);
+	if (st->orig_fd >= 0)
+		close(st->orig_fd);
+	if (st->devfd >= 0)
+		close(st->devfd);
+}
+
+/* Make this thread's @n-th fault point from now on fail. */
+static int fault_arm(int nth_fd, unsigned int n)
+{
+	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%u", n);
+
+	return pwrite(nth_fd, buf, len, 0) == len ? 0 : -errno;
+}
+
+/*
+ * After the call: 1 if the armed failure happened, 0 if the call made
+ * fewer allocations (the counter is then reset).  fail-nth is read and
+ * written through a buffer on the kernel's stack, allocating nothing.
+ */
+static int fault_fired(int nth_fd)
+{
+	char buf[16] = "";
+
+	if (pread(nth_fd, buf, sizeof(buf) - 1, 0) <= 0)
+		return -errno;
+	if (atoi(buf) == 0)
+		return 1;
+	return pwrite(nth_fd, "0", 1, 0) == 1 ? 0 : -errno;
+}
+
+/* @call with every slab allocation of this thread failing. */
+static int fault_every(struct fault_state *st, fault_call call)
+{
+	int ret;
+
+	if (pwrite(st->all_fd, "1", 1, 0) != 1)
+		return -EIO;
+	ret = call(st);
+	if (pwrite(st->all_fd, "0", 1, 0) != 1)
+		return -EIO;
+	return ret;
+}
+
+/*
+ * Run @call with every allocation failing, then with its 1st, 2nd, ...
+ * allocation failing until it makes no more.  A failed call must give
+ * ENOMEM and leave @unchanged true; a call that succeeded (with or
+ * without a failed allocation) is undone by @undo (NULL if it changes
+ * nothing).
+ */
+static void fault_loop(struct __test_metadata *_metadata,
+		       struct fault_state *st, fault_call call,
+		       fault_check unchanged, fault_call undo)
+{
+	unsigned int n;
+	int ret, fired;
+
+	ret = fault_every(st, call);
+	ASSERT_NE(-EIO, ret);
+	if (ret) {
+		ASSERT_EQ(-ENOMEM, ret) {
+			TH_LOG("with every allocation failing: %s",
+			       strerror(-ret));
+		}
+		st->all_failed++;
+		ASSERT_TRUE(unchanged(st)) {
+			TH_LOG("every allocation failed and changed the state");
+		}
+	} else if (undo) {
+		ASSERT_EQ(0, undo(st));
+	}
+
+	for (n = 1; n <= FAULT_MAX_POINTS; n++) {
+		ASSERT_EQ(0, fault_arm(st->nth_fd, n));
+		ret = call(st);
+		fired = fault_fired(st->nth_fd);
+		ASSERT_GE(fired, 0);
+		if (!ret) {
+			if (undo)
+				ASSERT_EQ(0, undo(st));
+			if (!fired)
+				break;
+			st->recovered++;
+			continue;
+		}
+		ASSERT_TRUE(fired) {
+			TH_LOG("failed without a failed allocation: %s",
+			       strerror(-ret));
+		}
+		ASSERT_EQ(-ENOMEM, ret) {
+			TH_LOG("with allocation %u failing: %s", n,
+			       strerror(-ret));
+		}
+		st->points++;
+		ASSERT_TRUE(unchanged(st)) {
+			TH_LOG("allocation %u failed and changed the state", n);
+		}
+	}
+	ASSERT_LE(n, FAULT_MAX_POINTS);
+}
+
+static bool labels_are(struct fault_state *st, const char *key,
+		       const char *value)
+{
+	char got[XNS_LABEL_VALUE_MAX];
+	__u32 count = 0;
+	int ret;
+
+	if (xns_label_count(st->devfd, &count) || count != st->nr_labels)
+		return false;
+	ret = xns_label_get(st->devfd, key, got, sizeof(got));
+	if (!value)
+		return ret == -ENOENT;
+	return !ret && !strcmp(got, value);
+}
+
+static int set_new(struct fault_state *st)
+{
+	return xns_label_set(st->devfd, "new", "value");
+}
+
+static bool new_is_absent(struct fault_state *st)
+{
+	return labels_are(st, "new", NULL) && labels_are(st, "kept", "value");
+}
+
+static int del_new(struct fault_state *st)
+{
+	return xns_label_del(st->devfd, "new");
+}
+
+TEST_F(fault, label_set_new)
+{
+	struct fault_state *st = &self->st;
+	char key[16];
+	int i;
+
+	/*
+	 * The table grows by doubling: adding to 1 to 7 labels grows it three
+	 * times, each within kmalloc.  (At 8 the next size, 16 labels, is over
+	 * a page: kvmalloc() falls back to vmalloc(), whose failure warns with
+	 * a stack trace, which the runner would take for a kernel splat.)
+	 */
+	for (i = 0; i < 7; i++) {
+		fault_loop(_metadata, st, set_new, new_is_absent, del_new);
+		snprintf(key, sizeof(key), "fill%d", i);
+		ASSERT_EQ(0, xns_label_set(st->devfd, key, "value"));
+		st->nr_labels++;
+	}
+	EXPECT_NE(0U, st->all_failed) {
+		TH_LOG("no set failed: the table never had to grow");
+	}
+}
+
+static int replace_kept(struct fault_state *st)
+{
+	return xns_label_set(st->devfd, "kept", "replaced");
+}
+
+static bool kept_is_old(struct fault_state *st)
+{
+	return labels_are(st, "kept", "value");
+}
+
+static int restore_kept(struct fault_state *st)
+{
+	return xns_label_set(st->devfd, "kept", "value");
+}
+
+TEST_F(fault, label_set_replace)
+{
+	fault_loop(_metadata, &self->st, replace_kept, kept_is_old,
+		   restore_kept);
+}
+
+static int del_kept(struct fault_state *st)
+{
+	return xns_label_del(st->devfd, "kept");
+}
+
+TEST_F(fault, label_del)
+{
+	fault_loop(_metadata, &self->st, del_kept, kept_is_old, restore_kept);
+}
+
+static int get_kept(struct fault_state *st)
+{
+	char value[XNS_LABEL_VALUE_MAX];
+
+	return xns_label_get(st->devfd, "kept", value, sizeof(value));
+}
+
+TEST_F(fault, label_get)
+{
+	fault_loop(_metadata, &self->st, get_kept, kept_is_old, NULL);
+}
+
+static int list_labels(struct fault_state *st)
+{
+	static char keys[4][XNS_LABEL_KEY_MAX];
+	__u32 count = 4;
+
+	return xns_label_list(st->devfd, keys, &count);
+}
+
+TEST_F(fault, label_list)
+{
+	fault_loop(_metadata, &self->st, list_labels, kept_is_old, NULL);
+	EXPECT_NE(0U, self->st.points + self->st.all_failed);
+}
+
+/* Create a namespace; going back to the test's own drops it. */
+static int create(struct fault_state *st)
+{
+	return xns_unshare(st->devfd);
+}
+
+static int back_home(struct fault_state *st)
+{
+	return xns_setns(st->orig_fd, 0);
+}
+
+static bool at_home(struct fault_state *st)
+{
+	__u32 inum = 0;
+
+	return !xns_self_inum(&inum) && inum == st->orig_inum;
+}
+
+TEST_F(fault, create)
+{
+	struct fault_state *st = &self->st;
+	__u32 seen = 0;
+
+	/* Leaving the set-up's namespace frees it: it has no other user. */
+	ASSERT_EQ(0, back_home(st));
+	fault_loop(_metadata, st, create, at_home, back_home);
+	EXPECT_NE(0U, st->points + st->all_failed);
+	/* So is every namespace that a failed or undone create made. */
+	EXPECT_EQ(0, xns_wait_nr_live(st->devfd, st->nr_live, XNS_SETTLE_MS,
+				      &seen)) {
+		TH_LOG("nr_live %u, want %u", seen, st->nr_live);
+	}
+}
+
+static int enter_child(struct fault_state *st)
+{
+	return xns_setns(st->child_fd, XNS_NS_TYPE);
+}
+
+TEST_F(fault, setns)
+{
+	struct fault_state *st = &self->st;
+
+	st->child_fd = xns_open_ns(0);
+	ASSERT_GE(st->child_fd, 0);
+	ASSERT_EQ(0, back_home(st));
+	fault_loop(_metadata, st, enter_child, at_home, back_home);
+	EXPECT_NE(0U, st->points + st->all_failed);
+}
+
+static int open_link(__always_unused struct fault_state *st)
+{
+	int fd = xns_open_ns(0);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+TEST_F(fault, proc_open)
+{
+	fault_loop(_metadata, &self->st, open_link, kept_is_old, NULL);
+	EXPECT_NE(0U, self->st.points + self->st.all_failed);
+}
+
+static int read_link(__always_unused struct fault_state *st)
+{
+	char buf[64];
+
+	return xns_readlink(XNS_SELF_LINK, buf, sizeof(buf));
+}
+
+TEST_F(fault, proc_readlink)
+{
+	fault_loop(_metadata, &self->st, read_link, kept_is_old, NULL);
+}
+
+TEST_HARNESS_MAIN
