@@ -302,6 +302,22 @@ TEST_F(contract, pin_o_path)
 	EXPECT_NR_LIVE(self->start_live);
 }
 
+/*
+ * In a child: move into a new xns, set label @key = @value there and
+ * return the new namespace's info in @info.
+ */
+static void child_enter_labelled(int devfd, const char *key,
+				 const char *value, struct xns_info *info)
+{
+	int ret = xns_unshare(devfd);
+
+	xns_child_check(!ret, "UNSHARE: %s", strerror(-ret));
+	ret = xns_label_set(devfd, key, value);
+	xns_child_check(!ret, "SET: %s", strerror(-ret));
+	ret = xns_get_info(devfd, info);
+	xns_child_check(!ret, "GET_INFO: %s", strerror(-ret));
+}
+
 /* Send our namespace's fd with SCM_RIGHTS, close it, exit. */
 static int scm_sender_fn(__always_unused struct xns_child *c, void *arg)
 {
@@ -311,16 +327,11 @@ static int scm_sender_fn(__always_unused struct xns_child *c, void *arg)
 	struct cmsghdr *cmsg;
 	struct xns_info info;
 	struct iovec iov;
-	int devfd, fd, ret;
+	int devfd, fd;
 
 	devfd = xns_open_dev();
 	xns_child_check(devfd >= 0, "open: %s", strerror(-devfd));
-	ret = xns_unshare(devfd);
-	xns_child_check(!ret, "UNSHARE: %s", strerror(-ret));
-	ret = xns_label_set(devfd, "pin", "scm");
-	xns_child_check(!ret, "SET: %s", strerror(-ret));
-	ret = xns_get_info(devfd, &info);
-	xns_child_check(!ret, "GET_INFO: %s", strerror(-ret));
+	child_enter_labelled(devfd, "pin", "scm", &info);
 	fd = xns_open_ns(0);
 	xns_child_check(fd >= 0, "open: %s", strerror(-fd));
 	iov.iov_base = &info.inum;
@@ -405,12 +416,7 @@ static int bind_pin_fn(struct xns_child *c, void *arg)
 	xns_child_check(!unshare(CLONE_NEWNS), "unshare: %s", strerror(errno));
 	xns_child_check(!mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL),
 			"mount: %s", strerror(errno));
-	ret = xns_unshare(devfd);
-	xns_child_check(!ret, "UNSHARE: %s", strerror(-ret));
-	ret = xns_label_set(devfd, "pin", "mount");
-	xns_child_check(!ret, "SET: %s", strerror(-ret));
-	ret = xns_get_info(devfd, &info);
-	xns_child_check(!ret, "GET_INFO: %s", strerror(-ret));
+	child_enter_labelled(devfd, "pin", "mount", &info);
 	xns_child_check(!mount(XNS_SELF_LINK, file, NULL, MS_BIND, NULL),
 			"bind mount: %s", strerror(errno));
 	ret = xns_setns(home, XNS_NS_TYPE);
@@ -505,18 +511,13 @@ static int keep_xns_fn(__always_unused struct xns_child *c,
 	};
 	ino_t uts0 = 0, uts1 = 0, cur = 0, mnt0 = 0, mnt = 0;
 	struct xns_info info;
-	int devfd, utsfd, ret, status;
+	int devfd, utsfd, status;
 	pid_t pid;
 
 	devfd = xns_open_dev();
 	xns_child_check(devfd >= 0, "open: %s", strerror(-devfd));
 	/* In a namespace of our own, not the initial one. */
-	ret = xns_unshare(devfd);
-	xns_child_check(!ret, "UNSHARE: %s", strerror(-ret));
-	ret = xns_label_set(devfd, "keep", "me");
-	xns_child_check(!ret, "SET: %s", strerror(-ret));
-	ret = xns_get_info(devfd, &info);
-	xns_child_check(!ret, "GET_INFO: %s", strerror(-ret));
+	child_enter_labelled(devfd, "keep", "me", &info);
 	utsfd = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
 	xns_child_check(utsfd >= 0 && !ns_ino("uts", &uts0) &&
 			!ns_ino("mnt", &mnt0), "uts/mnt");
