@@ -669,8 +669,8 @@ static int setns_pidfd_child(__always_unused struct xns_child *c, void *arg)
 	int pidfd, ret;
 
 	xns_child_check(!nsc_view(&start), "view");
-	pidfd = syscall(SYS_pidfd_open, args->pid, 0);
-	xns_child_check(pidfd >= 0, "pidfd_open: %m");
+	pidfd = xns_pidfd_open(args->pid);
+	xns_child_check(pidfd >= 0, "pidfd_open: %s", strerror(-pidfd));
 
 	ret = xns_setns(pidfd, NS_COUNTER_NS_TYPE);
 	xns_child_check(!ret, "setns(pidfd, NS_COUNTER_NS_TYPE): %s",

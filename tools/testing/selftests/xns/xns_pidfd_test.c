@@ -13,8 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "xns_util.h"
@@ -32,16 +30,14 @@ struct ns_inums {
 
 static int self_inums(struct ns_inums *ids)
 {
-	struct stat st;
+	ino_t uts = 0;
 	int ret;
 
 	ret = xns_self_inum(&ids->xns);
-	if (ret)
-		return ret;
-	if (stat("/proc/self/ns/uts", &st))
-		return -errno;
-	ids->uts = st.st_ino;
-	return 0;
+	if (!ret)
+		ret = xns_path_ino("/proc/self/ns/uts", &uts, NULL);
+	ids->uts = uts;
+	return ret;
 }
 
 /* Child: unshare what @arg asks for (XNS_NS_TYPE, CLONE_NEWUTS), report, wait. */
@@ -69,11 +65,6 @@ static int child_unshare(struct xns_child *c, void *arg)
 	return 0;
 }
 
-static int pidfd_open(pid_t pid)
-{
-	return syscall(SYS_pidfd_open, pid, 0);
-}
-
 /* The helper child a test enters the namespaces of. */
 struct target {
 	struct xns_child child;
@@ -90,9 +81,9 @@ static void start_target(struct __test_metadata *_metadata, struct target *t,
 	ASSERT_NE(0U, t->ids.xns) {
 		TH_LOG("child could not unshare: %s", strerror(t->ids.uts));
 	}
-	t->pidfd = pidfd_open(t->child.pid);
+	t->pidfd = xns_pidfd_open(t->child.pid);
 	ASSERT_GE(t->pidfd, 0) {
-		TH_LOG("pidfd_open: %s", strerror(errno));
+		TH_LOG("pidfd_open: %s", strerror(-t->pidfd));
 	}
 }
 
@@ -211,7 +202,7 @@ static void atomic_in_userns(int rep)
 	    xns_child_start(&target, child_unshare, &flags) ||
 	    xns_child_recv(&target, &theirs, sizeof(theirs)) || !theirs.xns)
 		goto out;
-	pidfd = pidfd_open(target.pid);
+	pidfd = xns_pidfd_open(target.pid);
 	if (pidfd < 0)
 		goto out;
 	r.both = xns_setns(pidfd, XNS_NS_TYPE | CLONE_NEWUTS);

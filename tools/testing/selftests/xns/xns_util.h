@@ -393,6 +393,14 @@ static inline int xns_path_ino(const char *path, ino_t *ino, dev_t *dev)
 	return 0;
 }
 
+/* A pidfd for @pid (setns() with a pidfd enters several of its namespaces). */
+static inline int xns_pidfd_open(pid_t pid)
+{
+	int fd = syscall(SYS_pidfd_open, pid, 0);
+
+	return fd < 0 ? -errno : fd;
+}
+
 static inline int xns_setns(int fd, int flags)
 {
 	return setns(fd, flags) ? -errno : 0;
