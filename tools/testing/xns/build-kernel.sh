@@ -48,7 +48,7 @@ series_files() {
 }
 
 apply_series() {
-	local stage old f p
+	local stage old files f p
 	lock=$XNS_CACHE/src/.patch.lock
 	mkdir -p "$XNS_CACHE/src"
 	exec 9>"$lock"
@@ -66,8 +66,9 @@ apply_series() {
 		shopt -u nullglob
 		# The new series applied to pristine copies of the files that it
 		# or the previous series touch.
+		files=$(series_files "${old[@]}" "${series[@]}")
 		stage=$(mktemp -d)
-		for f in $(series_files "${old[@]}" "${series[@]}"); do
+		for f in $files; do
 			[ -f "$KSRC_PRISTINE/$f" ] || continue
 			mkdir -p "$stage/$(dirname "$f")"
 			cp "$KSRC_PRISTINE/$f" "$stage/$f"
@@ -80,7 +81,7 @@ apply_series() {
 				die "patch $(basename "$p") does not apply to linux $KERNEL_DEB_VERSION"
 			fi
 		done
-		for f in $(series_files "${old[@]}" "${series[@]}"); do
+		for f in $files; do
 			if [ ! -f "$stage/$f" ]; then
 				rm -f "$ksrc/$f"	# created by the previous series only
 			elif ! cmp -s "$stage/$f" "$ksrc/$f"; then
