@@ -135,11 +135,23 @@ unsafe impl<T: NamespaceType> Send for Namespace<T> {}
 unsafe impl<T: NamespaceType> Sync for Namespace<T> {}
 
 impl<T: NamespaceType> Namespace<T> {
-    /// Creates a namespace with a reference count of one.
+    /// Creates a namespace of the registered type `T`, with a reference count of one.
     ///
-    /// `init` initialises the type's data first; then an inode number and an id are allocated.
-    /// If anything fails, whatever `init` did is undone by dropping the data.
+    /// `init` initialises the type's data first; then an inode number and an id are allocated,
+    /// and the namespace joins the namespace trees, which make it visible to `listns()` and nsfs
+    /// file handles whenever it is in use. If anything fails, whatever `init` did is undone by
+    /// dropping the data. Fails with `EINVAL` if `T` is not registered.
     pub(crate) fn new(init: impl PinInit<T, Error>) -> Result<ARef<Self>> {
+        let ns = Self::new_unlisted(init)?;
+        // SAFETY: `ns` is a namespace of type `T` with an id, not yet in any tree. `release`
+        // removes it from the trees before its RCU-deferred free.
+        to_result(unsafe { bindings::ns_ext_tree_add(ns.as_common_ptr()) })?;
+        Ok(ns)
+    }
+
+    /// Creates a namespace that is in no namespace tree, for the initial namespace, which
+    /// `ns_ext_type_register()` adds to the trees.
+    fn new_unlisted(init: impl PinInit<T, Error>) -> Result<ARef<Self>> {
         let ops = T::ext_type().ops_ptr();
         let ns = KBox::try_pin_init(
             try_pin_init!(Self {
@@ -222,6 +234,10 @@ impl<T: NamespaceType> Namespace<T> {
     unsafe fn release(ptr: *mut Self) {
         // SAFETY: `ptr` is valid: the count just dropped to zero, nothing freed it yet.
         let common = unsafe { Opaque::cast_into(&raw const (*ptr).common) };
+        // SAFETY: `common` is initialised. Walkers of the trees may still see it until the grace
+        // period that `free_rcu` waits for; `ns_rcu` shares storage with the tree nodes, so this
+        // comes before `call_rcu()`. Nothing is done for a namespace that is in no tree.
+        unsafe { bindings::ns_ext_tree_remove(common) };
         // SAFETY: With the count at zero nobody else can access the namespace, so the data can
         // be dropped; it is never used again, only the allocation is freed later.
         unsafe { ptr::drop_in_place(&raw mut (*ptr).data) };
@@ -535,7 +551,7 @@ impl<T: NamespaceType> Registration<T> {
         if !ptr::eq(ty.ops.module, module.as_ptr()) {
             return Err(EINVAL);
         }
-        let init_ns = Namespace::new(init)?;
+        let init_ns = Namespace::new_unlisted(init)?;
         if ty.state.cmpxchg(STATE_IDLE, STATE_BUSY, Full).is_err() {
             Self::discard(init_ns);
             return Err(EBUSY);
