@@ -8,7 +8,10 @@
  * inode numbers, their namespaces are independent of each other, and
  * each module can be unloaded while the other stays loaded and working.
  * The sample cannot be unloaded while one of its non-initial namespaces
- * has members or any of its nsfs files is open or bind-mounted.
+ * has members or any of its nsfs files is open (also one opened from a
+ * file handle) or bind-mounted.  Counter namespaces are in the kernel's
+ * namespace trees: listns(2) lists them, by NS_COUNTER_NS_TYPE too, and
+ * nsfs file handles open them, with the built-in types' visibility rules.
  *
  * Each test loads the sample ($NS_COUNTER_MODULE, default
  * /lib/modules/rust_ns_counter.ko) and unloads it at the end.  xns must be
@@ -990,6 +993,377 @@ TEST_F(sample, busy_while_pinned)
 	close(self->fd);
 	self->fd = -1;
 	expect_unloads(_metadata, "closing " NSC_DEV);
+}
+
+/* The id of the counter namespace of @pid (0: the caller). */
+static int nsc_pid_ns_id(pid_t pid, __u64 *id)
+{
+	char path[64];
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, NSC_NAME);
+	else
+		snprintf(path, sizeof(path), NSC_SELF_LINK);
+	return xns_path_ns_id(path, id);
+}
+
+/* listns(@ns_type, @user_ns_id) into @l. */
+static void nsc_list(struct __test_metadata *_metadata, __u32 ns_type,
+		     __u64 user_ns_id, struct xns_ids *l)
+{
+	int ret = xns_ids_list(ns_type, user_ns_id, l);
+
+	ASSERT_EQ(0, ret) {
+		TH_LOG("listns(ns_type %#x, user_ns_id %#llx): %s", ns_type,
+		       (unsigned long long)user_ns_id, strerror(-ret));
+	}
+}
+
+/* The handle of the counter namespace file @fd, which is namespace @id. */
+static void nsc_handle_of(struct __test_metadata *_metadata, int fd,
+			  __u64 id, struct xns_ns_handle *h)
+{
+	struct stat st;
+	int ret;
+
+	ASSERT_EQ(0, fstat(fd, &st));
+	ret = xns_ns_handle_get(fd, h);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("name_to_handle_at: %s", strerror(-ret));
+	}
+	EXPECT_EQ(sizeof(h->fid), h->handle_bytes);
+	EXPECT_EQ(XNS_FILEID_NSFS, h->handle_type);
+	EXPECT_EQ(id, h->fid.ns_id);
+	EXPECT_EQ((__u32)NS_COUNTER_NS_TYPE, h->fid.ns_type);
+	EXPECT_EQ(st.st_ino, h->fid.ns_inum);
+}
+
+/* Open @h; the fd must be the counter namespace @id with inode @ino. */
+static int nsc_open_handle(struct __test_metadata *_metadata,
+			   const struct xns_ns_handle *h, __u64 id, ino_t ino)
+{
+	struct stat st;
+	__u64 got = 0;
+	int fd;
+
+	fd = xns_ns_handle_open(h, O_RDONLY | O_CLOEXEC);
+	EXPECT_GE(fd, 0) {
+		TH_LOG("open_by_handle_at(counter %llu, ns_type %#x): %s",
+		       (unsigned long long)h->fid.ns_id, h->fid.ns_type,
+		       strerror(-fd));
+	}
+	if (fd < 0)
+		return fd;
+	EXPECT_EQ(NS_COUNTER_NS_TYPE, ioctl(fd, NS_GET_NSTYPE));
+	EXPECT_EQ(0, xns_fd_ns_id(fd, &got));
+	EXPECT_EQ(id, got);
+	EXPECT_EQ(0, fstat(fd, &st));
+	EXPECT_EQ(ino, st.st_ino);
+	return fd;
+}
+
+TEST_F(sample, listns)
+{
+	struct nsc_holder_args args = { .counter = true };
+	struct xns_ids cl, xl, both, all;
+	__u64 init_id = 0, xinit = 0, id = 0, init_user = 0;
+	struct nsc_view view;
+	int try, type;
+	size_t i;
+
+	ASSERT_EQ(0, xns_path_ns_id("/proc/1/ns/" NSC_NAME, &init_id));
+	ASSERT_EQ(0, xns_path_ns_id("/proc/1/ns/xns", &xinit));
+	ASSERT_EQ(0, xns_path_ns_id("/proc/1/ns/user", &init_user));
+	EXPECT_GT(init_id, XNS_LAST_INIT_NS_ID);
+	ASSERT_EQ(0, nsc_holder_start(&self->kid, &args, &view));
+	ASSERT_EQ(0, nsc_pid_ns_id(self->kid.pid, &id));
+	EXPECT_EQ(view.info.ns_id, id);
+	EXPECT_GT(id, init_id);
+
+	/* Each type on its own, and both bits at once (retried, see xns). */
+	for (try = 0; try < 50; try++) {
+		nsc_list(_metadata, NS_COUNTER_NS_TYPE, 0, &cl);
+		nsc_list(_metadata, XNS_NS_TYPE, 0, &xl);
+		nsc_list(_metadata, NS_COUNTER_NS_TYPE | XNS_NS_TYPE, 0, &both);
+		if (xns_ids_is_union(&cl, &xl, &both))
+			break;
+		xns_msleep(10);
+	}
+	EXPECT_TRUE(xns_ids_is_union(&cl, &xl, &both)) {
+		TH_LOG("listns(both types): %zu ids, each alone %zu and %zu",
+		       both.nr, cl.nr, xl.nr);
+	}
+	EXPECT_TRUE(xns_ids_has(&cl, init_id)) {
+		TH_LOG("the initial counter namespace %llu is not listed",
+		       (unsigned long long)init_id);
+	}
+	EXPECT_TRUE(xns_ids_has(&cl, id)) {
+		TH_LOG("the child's counter namespace %llu is not listed",
+		       (unsigned long long)id);
+	}
+	EXPECT_FALSE(xns_ids_has(&cl, xinit));
+	EXPECT_TRUE(xns_ids_has(&xl, xinit));
+	EXPECT_TRUE(xns_ids_disjoint(&cl, &xl));
+	for (i = 0; i < cl.nr; i++) {
+		type = xns_id_nstype(cl.id[i]);
+		if (type == -ESTALE &&
+		    !xns_wait_listed(NS_COUNTER_NS_TYPE, cl.id[i], false, 0))
+			continue;
+		EXPECT_EQ(NS_COUNTER_NS_TYPE, type) {
+			TH_LOG("listed id %llu opens as type %d",
+			       (unsigned long long)cl.id[i], type);
+		}
+	}
+	nsc_list(_metadata, 0, 0, &all);
+	EXPECT_TRUE(xns_ids_has(&all, init_id));
+	EXPECT_TRUE(xns_ids_has(&all, id));
+	/* Both made in the initial user namespace. */
+	nsc_list(_metadata, NS_COUNTER_NS_TYPE, init_user, &cl);
+	EXPECT_TRUE(xns_ids_has(&cl, init_id));
+	EXPECT_TRUE(xns_ids_has(&cl, id));
+
+	/* Its member gone, it leaves the list. */
+	ASSERT_EQ(0, xns_child_stop(&self->kid));
+	EXPECT_EQ(0, xns_wait_listed(NS_COUNTER_NS_TYPE, id, false,
+				     XNS_SETTLE_MS));
+	EXPECT_EQ(0, xns_wait_listed(0, id, false, XNS_SETTLE_MS));
+	EXPECT_EQ(0, xns_wait_listed(NS_COUNTER_NS_TYPE, init_id, true, 0));
+}
+
+/* What a child in a user namespace of its own reports. */
+struct nsc_userns_report {
+	__u64 userns_id;
+	__u64 id;		/* its counter namespace */
+};
+
+struct nsc_userns_args {
+	int devfd;		/* /dev/ns_counter */
+	struct xns_ns_handle init_handle;
+};
+
+/* In the child: listns(@ns_type, @user_ns_id) must give only @id. */
+static void nsc_child_lists_only(__u32 ns_type, __u64 user_ns_id, __u64 id)
+{
+	struct xns_ids l;
+	int ret;
+
+	ret = xns_ids_list(ns_type, user_ns_id, &l);
+	xns_child_check(!ret, "listns(ns_type %#x, user_ns_id %#llx): %s",
+			ns_type, (unsigned long long)user_ns_id,
+			strerror(-ret));
+	xns_child_check(l.nr == 1 && l.id[0] == id,
+			"listns(ns_type %#x, user_ns_id %#llx): %zu ids; want only %llu",
+			ns_type, (unsigned long long)user_ns_id, l.nr,
+			(unsigned long long)id);
+}
+
+/* Root of a new user namespace: it sees its own counter namespace only. */
+static int nsc_userns_child(struct xns_child *c, void *arg)
+{
+	const struct nsc_userns_args *args = arg;
+	struct nsc_userns_report rep = {};
+	struct xns_ns_handle h;
+	__u64 got = 0;
+	int ret, fd;
+
+	ret = xns_enter_userns();
+	xns_child_check(!ret, "enter a user namespace: %s", strerror(-ret));
+	ret = xns_path_ns_id("/proc/self/ns/user", &rep.userns_id);
+	xns_child_check(!ret, "NS_GET_ID of the user ns: %s", strerror(-ret));
+	ret = xns_ioctl(args->devfd, NS_COUNTER_IOC_UNSHARE, NULL);
+	xns_child_check(!ret, "NS_COUNTER_IOC_UNSHARE: %s", strerror(-ret));
+	ret = nsc_pid_ns_id(0, &rep.id);
+	xns_child_check(!ret, "NS_GET_ID: %s", strerror(-ret));
+
+	nsc_child_lists_only(NS_COUNTER_NS_TYPE, 0, rep.id);
+	nsc_child_lists_only(NS_COUNTER_NS_TYPE, LISTNS_CURRENT_USER, rep.id);
+	nsc_child_lists_only(NS_COUNTER_NS_TYPE, rep.userns_id, rep.id);
+
+	fd = xns_ns_handle_open(&args->init_handle, O_RDONLY | O_CLOEXEC);
+	xns_child_check(fd == -EPERM,
+			"open_by_handle_at(the initial counter ns): %s, want EPERM",
+			fd < 0 ? strerror(-fd) : "opened");
+	xns_ns_handle_id(&h, rep.id);
+	fd = xns_ns_handle_open(&h, O_RDONLY | O_CLOEXEC);
+	xns_child_check(fd >= 0, "open_by_handle_at(the own counter ns): %s",
+			strerror(-fd));
+	ret = xns_fd_ns_id(fd, &got);
+	xns_child_check(!ret && got == rep.id, "opened %llu, want %llu",
+			(unsigned long long)got, (unsigned long long)rep.id);
+	close(fd);
+
+	if (xns_send(c->rep, &rep, sizeof(rep)))
+		return 1;
+	xns_child_hold(c);
+	return 0;
+}
+
+TEST_F(sample, listns_visibility)
+{
+	struct nsc_userns_args args = {};
+	struct nsc_userns_report rep;
+	__u64 init_id = 0;
+	struct xns_ids l;
+	int ret;
+
+	self->fd = nsc_open_dev();
+	ASSERT_GE(self->fd, 0);
+	args.devfd = self->fd;
+	self->fd2 = ns_open(1, NSC_NAME);
+	ASSERT_GE(self->fd2, 0);
+	ASSERT_EQ(0, xns_fd_ns_id(self->fd2, &init_id));
+	nsc_handle_of(_metadata, self->fd2, init_id, &args.init_handle);
+
+	ASSERT_EQ(0, xns_child_start(&self->kid, nsc_userns_child, &args));
+	ret = xns_child_recv(&self->kid, &rep, sizeof(rep));
+	ASSERT_EQ(0, ret) {
+		TH_LOG("the child in a user namespace failed: exit %d",
+		       xns_child_reap(&self->kid));
+	}
+	/* Privileged: listed by its owner, and in the unfiltered list. */
+	nsc_list(_metadata, NS_COUNTER_NS_TYPE, rep.userns_id, &l);
+	ASSERT_EQ(1U, l.nr);
+	EXPECT_EQ(rep.id, l.id[0]);
+	nsc_list(_metadata, NS_COUNTER_NS_TYPE, 0, &l);
+	EXPECT_TRUE(xns_ids_has(&l, rep.id));
+	EXPECT_TRUE(xns_ids_has(&l, init_id));
+
+	EXPECT_EQ(0, xns_child_stop(&self->kid));
+	EXPECT_EQ(0, xns_wait_listed(NS_COUNTER_NS_TYPE, rep.id, false,
+				     XNS_SETTLE_MS));
+}
+
+TEST_F(sample, file_handle)
+{
+	struct nsc_holder_args args = { .counter = true, .incs = 4 };
+	struct xns_ns_handle h, id_only, bad, again;
+	struct enter_args eargs;
+	struct nsc_view view;
+	__u64 id = 0, init_id = 0;
+	struct stat st;
+	int fd;
+
+	/* The initial namespace. */
+	fd = ns_open(1, NSC_NAME);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, xns_fd_ns_id(fd, &init_id));
+	ASSERT_EQ(0, fstat(fd, &st));
+	nsc_handle_of(_metadata, fd, init_id, &h);
+	close(fd);
+	fd = nsc_open_handle(_metadata, &h, init_id, st.st_ino);
+	ASSERT_GE(fd, 0);
+	close(fd);
+
+	/* A child namespace, kept by a file opened from its handle alone. */
+	ASSERT_EQ(0, nsc_holder_start(&self->kid, &args, &view));
+	self->fd = ns_open(self->kid.pid, NSC_NAME);
+	ASSERT_GE(self->fd, 0);
+	ASSERT_EQ(0, xns_fd_ns_id(self->fd, &id));
+	ASSERT_EQ(0, fstat(self->fd, &st));
+	nsc_handle_of(_metadata, self->fd, id, &h);
+	ASSERT_EQ(0, xns_child_stop(&self->kid));
+	self->fd2 = nsc_open_handle(_metadata, &h, id, st.st_ino);
+	ASSERT_GE(self->fd2, 0);
+	close(self->fd);
+	self->fd = -1;
+	ASSERT_EQ(0, xns_ns_handle_get(self->fd2, &again));
+	EXPECT_EQ(0, memcmp(&h, &again, sizeof(h)));
+
+	/* By id alone. */
+	xns_ns_handle_id(&id_only, id);
+	fd = nsc_open_handle(_metadata, &id_only, id, st.st_ino);
+	ASSERT_GE(fd, 0);
+	close(fd);
+
+	/* Of another type. */
+	bad = h;
+	bad.fid.ns_type = XNS_NS_TYPE;
+	EXPECT_EQ(-ESTALE, xns_ns_handle_open(&bad, O_RDONLY | O_CLOEXEC));
+	bad.fid.ns_type = CLONE_NEWUTS;
+	EXPECT_EQ(-ESTALE, xns_ns_handle_open(&bad, O_RDONLY | O_CLOEXEC));
+
+	/* Entered through the fd: the counter is the child's. */
+	eargs.fd = self->fd2;
+	eargs.inum = st.st_ino;
+	eargs.value = 4;
+	EXPECT_EQ(0, xns_run_child(enter_child, &eargs));
+}
+
+TEST_F(sample, stale_handle)
+{
+	struct nsc_holder_args args = { .counter = true };
+	struct xns_ns_handle h, init_h, id_only;
+	__u64 id = 0, init_id = 0;
+	struct nsc_view view;
+	struct xns_ids all;
+	int ret;
+
+	self->fd = ns_open(1, NSC_NAME);
+	ASSERT_GE(self->fd, 0);
+	ASSERT_EQ(0, xns_fd_ns_id(self->fd, &init_id));
+	nsc_handle_of(_metadata, self->fd, init_id, &init_h);
+	close(self->fd);
+	self->fd = -1;
+
+	/* A namespace whose last member exited. */
+	ASSERT_EQ(0, nsc_holder_start(&self->kid, &args, &view));
+	self->fd = ns_open(self->kid.pid, NSC_NAME);
+	ASSERT_GE(self->fd, 0);
+	ASSERT_EQ(0, xns_fd_ns_id(self->fd, &id));
+	nsc_handle_of(_metadata, self->fd, id, &h);
+	close(self->fd);
+	self->fd = -1;
+	ASSERT_EQ(0, xns_child_stop(&self->kid));
+	ret = xns_wait_stale(&h, XNS_SETTLE_MS);
+	EXPECT_EQ(-ESTALE, ret) {
+		TH_LOG("open_by_handle_at after the last member exited: %s",
+		       ret ? strerror(-ret) : "opened");
+	}
+	xns_ns_handle_id(&id_only, id);
+	EXPECT_EQ(-ESTALE, xns_wait_stale(&id_only, XNS_SETTLE_MS));
+	EXPECT_EQ(0, xns_wait_listed(0, id, false, XNS_SETTLE_MS));
+
+	/* The initial namespace, once the sample is unloaded. */
+	ret = nsc_unload_wait(XNS_SETTLE_MS);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("delete_module(%s): %s", NSC_MODULE_NAME, strerror(-ret));
+	}
+	EXPECT_EQ(-ESTALE, xns_ns_handle_open(&init_h, O_RDONLY | O_CLOEXEC));
+	xns_ns_handle_id(&id_only, init_id);
+	EXPECT_EQ(-ESTALE, xns_ns_handle_open(&id_only, O_RDONLY | O_CLOEXEC));
+	nsc_list(_metadata, 0, 0, &all);
+	EXPECT_FALSE(xns_ids_has(&all, init_id));
+	EXPECT_EQ(-EOPNOTSUPP, xns_listns(NS_COUNTER_NS_TYPE, 0, 0, NULL, 0));
+	ret = nsc_load();
+	ASSERT_EQ(0, ret) {
+		TH_LOG("loading %s again: %s", nsc_module_path(), strerror(-ret));
+	}
+}
+
+TEST_F(sample, busy_while_handle_open)
+{
+	struct nsc_holder_args args = { .counter = true };
+	struct xns_ns_handle h;
+	struct nsc_view view;
+	__u64 id = 0;
+	int fd;
+
+	ASSERT_EQ(0, nsc_holder_start(&self->kid, &args, &view));
+	fd = ns_open(self->kid.pid, NSC_NAME);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, xns_fd_ns_id(fd, &id));
+	nsc_handle_of(_metadata, fd, id, &h);
+	self->fd = xns_ns_handle_open(&h, O_RDONLY | O_CLOEXEC);
+	close(fd);
+	ASSERT_GE(self->fd, 0) {
+		TH_LOG("open_by_handle_at: %s", strerror(-self->fd));
+	}
+	ASSERT_EQ(0, xns_child_stop(&self->kid));
+	expect_busy(_metadata, "a counter namespace opened by handle is open");
+	EXPECT_EQ(0, xns_wait_listed(NS_COUNTER_NS_TYPE, id, true, 0));
+	close(self->fd);
+	self->fd = -1;
+	expect_unloads(_metadata, "closing it");
 }
 
 TEST_HARNESS_MAIN

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers shared by the xns selftests: loading and unloading the module,
- * the /dev/xns ioctls, /proc/<pid>/ns/xns, dropping privileges and small
- * helper processes driven over pipes.
+ * the /dev/xns ioctls, /proc/<pid>/ns/xns, listns(2) and nsfs file
+ * handles, dropping privileges and small helper processes driven over
+ * pipes.
  *
  * Every helper that can fail returns 0 (or a non-negative value) on
  * success and a negative errno on failure, so that tests can write
@@ -14,6 +15,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +24,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +53,45 @@
 #ifndef NS_GET_ID
 #define NS_GET_ID		_IOR(NSIO, 13, __u64)
 #endif
+
+/* listns(2), nsfs file handles: older <linux/nsfs.h> lack them too. */
+#ifndef NS_ID_REQ_SIZE_VER0
+struct ns_id_req {
+	__u32 size;
+	__u32 spare;
+	__u64 ns_id;
+	struct {
+		__u32 ns_type;
+		__u32 spare2;
+		__u64 user_ns_id;
+	};
+};
+
+#define NS_ID_REQ_SIZE_VER0	32
+#endif
+#ifndef LISTNS_CURRENT_USER
+#define LISTNS_CURRENT_USER	0xffffffffffffffffULL
+#endif
+#ifndef NSFS_FILE_HANDLE_SIZE_VER0
+struct nsfs_file_handle {
+	__u64 ns_id;
+	__u32 ns_type;
+	__u32 ns_inum;
+};
+
+#define NSFS_FILE_HANDLE_SIZE_VER0	16
+#endif
+#ifndef __NR_listns
+#define __NR_listns		470	/* all but alpha and mips */
+#endif
+/* The directory fd that makes open_by_handle_at() decode nsfs handles. */
+#ifndef FD_NSFS_ROOT
+#define FD_NSFS_ROOT		-10003
+#endif
+/* What nsfs encodes handles as (FILEID_NSFS in <linux/exportfs.h>). */
+#define XNS_FILEID_NSFS		0xf1
+/* The ids of the initial namespaces of the built-in types are 1 to 8. */
+#define XNS_LAST_INIT_NS_ID	8ULL
 
 #define XNS_MODULE_NAME		"xns"
 #define XNS_MODULE_DEFAULT	"/lib/modules/xns.ko"
@@ -404,6 +446,252 @@ static inline int xns_pidfd_open(pid_t pid)
 static inline int xns_setns(int fd, int flags)
 {
 	return setns(fd, flags) ? -errno : 0;
+}
+
+/* NS_GET_ID: the 64-bit id of the namespace @fd refers to. */
+static inline int xns_fd_ns_id(int fd, __u64 *id)
+{
+	*id = 0;
+	return ioctl(fd, NS_GET_ID, id) ? -errno : 0;
+}
+
+/* The id of the namespace @path (e.g. /proc/1/ns/xns) refers to. */
+static inline int xns_path_ns_id(const char *path, __u64 *id)
+{
+	int fd, ret;
+
+	*id = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = xns_fd_ns_id(fd, id);
+	close(fd);
+	return ret;
+}
+
+/* The id of the xns of @pid (0: the caller). */
+static inline int xns_pid_ns_id(pid_t pid, __u64 *id)
+{
+	char path[64];
+
+	xns_pid_path(pid, path, sizeof(path));
+	return xns_path_ns_id(path, id);
+}
+
+/*
+ * listns(2): up to @nr ids of namespaces of the types in @ns_type (0: all)
+ * owned by @user_ns_id (0: any; LISTNS_CURRENT_USER: the caller's), after
+ * @last_id (0: from the first).  The number of ids, or a negative errno.
+ */
+static inline ssize_t xns_listns(__u32 ns_type, __u64 user_ns_id,
+				 __u64 last_id, __u64 *ids, size_t nr)
+{
+	struct ns_id_req req = {
+		.size = sizeof(req),
+		.ns_id = last_id,
+		.ns_type = ns_type,
+		.user_ns_id = user_ns_id,
+	};
+	long ret;
+
+	ret = syscall(__NR_listns, &req, ids, nr, 0);
+	return ret < 0 ? -errno : ret;
+}
+
+/*
+ * An nsfs file handle as name_to_handle_at() fills it in: a struct
+ * file_handle with room for exactly one struct nsfs_file_handle.
+ */
+struct xns_ns_handle {
+	__u32 handle_bytes;
+	__s32 handle_type;
+	struct nsfs_file_handle fid;
+};
+
+static_assert(offsetof(struct xns_ns_handle, fid) ==
+	      offsetof(struct file_handle, f_handle),
+	      "struct xns_ns_handle must be laid out as struct file_handle");
+
+/* name_to_handle_at(@fd, "", AT_EMPTY_PATH) of an nsfs file. */
+static inline int xns_ns_handle_get(int fd, struct xns_ns_handle *h)
+{
+	int mnt_id;
+
+	memset(h, 0, sizeof(*h));
+	h->handle_bytes = sizeof(h->fid);
+	if (name_to_handle_at(fd, "", (struct file_handle *)h, &mnt_id,
+			      AT_EMPTY_PATH))
+		return -errno;
+	return 0;
+}
+
+/* A handle naming the namespace by its id alone (no type, no inode). */
+static inline void xns_ns_handle_id(struct xns_ns_handle *h, __u64 ns_id)
+{
+	memset(h, 0, sizeof(*h));
+	h->handle_bytes = sizeof(h->fid);
+	h->handle_type = XNS_FILEID_NSFS;
+	h->fid.ns_id = ns_id;
+}
+
+/* open_by_handle_at(FD_NSFS_ROOT, @h, @flags); the fd or a negative errno. */
+static inline int xns_ns_handle_open(const struct xns_ns_handle *h, int flags)
+{
+	struct xns_ns_handle copy = *h;
+	int fd;
+
+	fd = open_by_handle_at(FD_NSFS_ROOT, (struct file_handle *)&copy,
+			       flags);
+	return fd < 0 ? -errno : fd;
+}
+
+/* What xns_ids_list() keeps of one listing; more is an error. */
+#define XNS_IDS_MAX		1024
+
+/* The ids of one listns() call, in the order it returned them. */
+struct xns_ids {
+	size_t nr;
+	__u64 id[XNS_IDS_MAX];
+};
+
+/*
+ * All namespaces listns(@ns_type, @user_ns_id) shows, in one call: 0, a
+ * listns() error, -E2BIG if there were more than XNS_IDS_MAX - 1 (the
+ * listing may be cut) or -EBADMSG if the ids were not strictly ascending,
+ * the order of the kernel's namespace trees.
+ */
+static inline int xns_ids_list(__u32 ns_type, __u64 user_ns_id,
+			       struct xns_ids *l)
+{
+	ssize_t ret;
+	size_t i;
+
+	l->nr = 0;
+	ret = xns_listns(ns_type, user_ns_id, 0, l->id, XNS_IDS_MAX);
+	if (ret < 0)
+		return ret;
+	if (ret >= XNS_IDS_MAX)
+		return -E2BIG;
+	l->nr = ret;
+	for (i = 1; i < l->nr; i++)
+		if (l->id[i - 1] >= l->id[i])
+			return -EBADMSG;
+	return 0;
+}
+
+static inline bool xns_ids_has(const struct xns_ids *l, __u64 id)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++)
+		if (l->id[i] == id)
+			return true;
+	return false;
+}
+
+/* Do @a and @b have no id in common? */
+static inline bool xns_ids_disjoint(const struct xns_ids *a,
+				    const struct xns_ids *b)
+{
+	size_t i;
+
+	for (i = 0; i < a->nr; i++)
+		if (xns_ids_has(b, a->id[i]))
+			return false;
+	return true;
+}
+
+static inline bool xns_ids_equal(const struct xns_ids *a,
+				 const struct xns_ids *b)
+{
+	return a->nr == b->nr &&
+	       !memcmp(a->id, b->id, a->nr * sizeof(a->id[0]));
+}
+
+/* Is @m exactly the ids of @a and of @b, ascending? */
+static inline bool xns_ids_is_union(const struct xns_ids *a,
+				    const struct xns_ids *b,
+				    const struct xns_ids *m)
+{
+	size_t i;
+
+	for (i = 0; i < a->nr; i++)
+		if (!xns_ids_has(m, a->id[i]))
+			return false;
+	for (i = 0; i < b->nr; i++)
+		if (!xns_ids_has(m, b->id[i]))
+			return false;
+	for (i = 0; i < m->nr; i++)
+		if (!xns_ids_has(a, m->id[i]) && !xns_ids_has(b, m->id[i]))
+			return false;
+	for (i = 1; i < m->nr; i++)
+		if (m->id[i - 1] >= m->id[i])
+			return false;
+	return true;
+}
+
+/*
+ * Wait up to @timeout_ms until listns(@ns_type) lists @id (@want) or does
+ * not (!@want).  Leaving the list should be immediate once the last user
+ * is gone, but task exit and fput() finish a little after waitpid() and
+ * close() return.  Returns 0, -ETIMEDOUT or a listing error.
+ */
+static inline int xns_wait_listed(__u32 ns_type, __u64 id, bool want,
+				  unsigned int timeout_ms)
+{
+	unsigned int waited = 0;
+	struct xns_ids l;
+	int ret;
+
+	for (;;) {
+		ret = xns_ids_list(ns_type, 0, &l);
+		if (ret || xns_ids_has(&l, id) == want)
+			return ret;
+		if (waited >= timeout_ms)
+			return -ETIMEDOUT;
+		xns_msleep(10);
+		waited += 10;
+	}
+}
+
+/* Open the namespace @id by an id-only handle; its NS_GET_NSTYPE. */
+static inline int xns_id_nstype(__u64 id)
+{
+	struct xns_ns_handle h;
+	int fd, ret;
+
+	xns_ns_handle_id(&h, id);
+	fd = xns_ns_handle_open(&h, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fd;
+	ret = ioctl(fd, NS_GET_NSTYPE);
+	if (ret < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/*
+ * Wait up to @timeout_ms until @h no longer opens.  Returns the error of
+ * open_by_handle_at() (-ESTALE once the namespace is gone), or 0 if it
+ * still opened at the end.
+ */
+static inline int xns_wait_stale(const struct xns_ns_handle *h,
+				 unsigned int timeout_ms)
+{
+	unsigned int waited = 0;
+	int fd;
+
+	for (;;) {
+		fd = xns_ns_handle_open(h, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return fd;
+		close(fd);
+		if (waited >= timeout_ms)
+			return 0;
+		xns_msleep(10);
+		waited += 10;
+	}
 }
 
 static inline int xns_nr_live(int devfd, __u32 *nr_live)
