@@ -389,6 +389,7 @@ impl<T: NamespaceType> NsExtType<T> {
                 } else {
                     None
                 },
+                create_child: None,
                 module: module.as_ptr(),
             },
             ext: Opaque::new(bindings::ns_ext_type {

@@ -119,6 +119,7 @@ if [ "$(cat "$build/.xns-config-key" 2>/dev/null)" != "$config_key" ] || [ ! -f 
 		-m -O "$build" "$build/.config" "${fragments[@]}" >/dev/null
 	"${kmake[@]}" -s olddefconfig >/dev/null
 	# Like kunit.py: every requested option must survive olddefconfig.
+	# A later fragment overrides an earlier one, as in merge_config.sh.
 	dropped=()
 	while read -r line; do
 		case $line in
@@ -127,7 +128,9 @@ if [ "$(cat "$build/.xns-config-key" 2>/dev/null)" != "$config_key" ] || [ ! -f 
 			sym=${line#\# }; sym=${sym%% *}
 			grep -q "^$sym=" "$build/.config" && dropped+=("$line") ;;
 		esac
-	done < <(cat "${fragments[@]}")
+	done < <(cat "${fragments[@]}" | sed -n 's/^\(# \)\{0,1\}\(CONFIG_[A-Za-z0-9_]*\)[= ].*/\2 &/p' |
+		 awk '{ sym = $1; sub(/^[^ ]* /, ""); last[sym] = $0; if (!(sym in seen)) { seen[sym] = 1; order[n++] = sym } }
+		      END { for (i = 0; i < n; i++) print last[order[i]] }')
 	if [ ${#dropped[@]} -gt 0 ]; then
 		grep -q '^CONFIG_RUST=y' "$build/.config" ||
 			"${kmake[@]}" rustavailable >&2 || true
