@@ -14,7 +14,6 @@ use crate::{
         XNS_IOC_LABEL_GET,
         XNS_IOC_LABEL_LIST,
         XNS_IOC_LABEL_SET,
-        XNS_IOC_UNSHARE,
         XNS_LABEL_KEY_MAX, //
     },
     xns_ns::{
@@ -47,7 +46,6 @@ impl MiscDevice for XnsDevice {
     fn ioctl(_device: (), _file: &File, cmd: u32, arg: usize) -> Result<isize> {
         let arg = UserPtr::from_addr(arg);
         match cmd {
-            XNS_IOC_UNSHARE => Xns::unshare()?,
             XNS_IOC_LABEL_SET => label_set(arg)?,
             XNS_IOC_LABEL_GET => label_get(arg)?,
             XNS_IOC_LABEL_DEL => label_del(arg)?,

@@ -54,8 +54,8 @@ use kernel::{
 /// A namespace type implemented by a module.
 ///
 /// The implementing type is the per-namespace data; [`Namespace<Self>`] adds the common part.
-/// The `get`, `put`, `install`, `owner` and `get_parent` operations of the type's
-/// `struct proc_ns_operations` call the associated functions below.
+/// The `get`, `put`, `install`, `owner`, `get_parent` and `create_child` operations of the
+/// type's `struct proc_ns_operations` call the associated functions below.
 #[vtable]
 pub(crate) trait NamespaceType: Sized + Send + Sync + 'static {
     /// Name of the `/proc/<pid>/ns` entry, unique among all namespace types.
@@ -102,6 +102,16 @@ pub(crate) trait NamespaceType: Sized + Send + Sync + 'static {
     ///
     /// Optional: without it, `NS_GET_PARENT` fails with `EINVAL`.
     fn get_parent(_ns: &Namespace<Self>) -> Result<ARef<Namespace<Self>>> {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Creates a child of `parent` for the `NS_CREATE_CHILD` ioctl on an nsfs file of `parent`,
+    /// owned by the caller's user namespace, after the type's permission and limit checks.
+    ///
+    /// The core returns an nsfs file of the new namespace; the caller enters it with `setns()`,
+    /// which applies [`NamespaceType::install`]. Optional: without it, `NS_CREATE_CHILD` fails
+    /// with `EOPNOTSUPP`.
+    fn create_child(_parent: &Namespace<Self>) -> Result<ARef<Namespace<Self>>> {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 }
@@ -389,7 +399,11 @@ impl<T: NamespaceType> NsExtType<T> {
                 } else {
                     None
                 },
-                create_child: None,
+                create_child: if T::HAS_CREATE_CHILD {
+                    Some(Self::create_child_callback)
+                } else {
+                    None
+                },
                 module: module.as_ptr(),
             },
             ext: Opaque::new(bindings::ns_ext_type {
@@ -432,18 +446,6 @@ impl<T: NamespaceType> NsExtType<T> {
         // SAFETY: `ns_ext_task_get()` returns a namespace of this type with a reference taken,
         // which is now owned by the returned `ARef`.
         Some(unsafe { ARef::from_raw(NonNull::from(Namespace::<T>::from_common(common.as_ptr()))) })
-    }
-
-    /// Moves the current task into `ns`, like `unshare()` does; the task takes its own reference.
-    ///
-    /// Other tasks sharing the current task's namespaces are not affected. Fails with `EINVAL`
-    /// if the type is not registered.
-    pub(crate) fn switch_current(&self, ns: &Namespace<T>) -> Result {
-        if !self.is_live() {
-            return Err(EINVAL);
-        }
-        // SAFETY: `self` is registered and `ns` is a live namespace of this type.
-        to_result(unsafe { bindings::ns_ext_switch_current(self.as_raw(), ns.as_common_ptr()) })
     }
 
     /// The `get` operation.
@@ -506,6 +508,22 @@ impl<T: NamespaceType> NsExtType<T> {
         // SAFETY: The caller passes a namespace of type `T` that stays alive during this call.
         let ns = unsafe { Namespace::<T>::from_common(ns) };
         T::owner(ns).as_ptr()
+    }
+
+    /// The `create_child` operation.
+    ///
+    /// # Safety
+    ///
+    /// `ns` must be a namespace of type `T` on which the caller holds a reference.
+    unsafe extern "C" fn create_child_callback(
+        ns: *mut bindings::ns_common,
+    ) -> *mut bindings::ns_common {
+        // SAFETY: The caller passes a namespace of type `T` that stays alive during this call.
+        let ns = unsafe { Namespace::<T>::from_common(ns) };
+        match T::create_child(ns) {
+            Ok(child) => Namespace::into_common(child),
+            Err(err) => err.to_ptr(),
+        }
     }
 
     /// The `get_parent` operation.

@@ -98,8 +98,6 @@ unsafe impl AsBytes for xns_info {}
 /// The ioctl type of `/dev/xns`.
 pub(crate) const XNS_IOC_MAGIC: u32 = 0xb8;
 
-/// Move the caller into a new child of its namespace.
-pub(crate) const XNS_IOC_UNSHARE: u32 = _IO(XNS_IOC_MAGIC, 0);
 /// Set or replace a label.
 pub(crate) const XNS_IOC_LABEL_SET: u32 = _IOW::<xns_label>(XNS_IOC_MAGIC, 1);
 /// Look up a label by key and return its value.

@@ -3,8 +3,9 @@
 //! xns: an experimental namespace type provided by a module.
 //!
 //! Every task is in exactly one xns namespace, shown as `/proc/<pid>/ns/xns`. Each namespace
-//! holds a table of labels. Namespaces are created with `XNS_IOC_UNSHARE` on `/dev/xns`,
-//! inherited on fork and entered with `setns()`. See `include/uapi/linux/xns.h`.
+//! holds a table of labels. A child namespace is created with the `NS_CREATE_CHILD` ioctl on an
+//! nsfs file of its parent, inherited on fork and entered with `setns()`. `/dev/xns` gives access
+//! to the labels. See `include/uapi/linux/xns.h`.
 
 use kernel::{
     miscdevice::MiscDeviceOptions,

@@ -224,33 +224,6 @@ impl Xns {
         XNS_TYPE.task_get(current!()).ok_or(ENODEV)
     }
 
-    /// Moves the current task into a new child of its namespace (`XNS_IOC_UNSHARE`).
-    ///
-    /// The new namespace is owned by the caller's user namespace, where the caller needs
-    /// `CAP_SYS_ADMIN` (`EPERM`). Fails with `ENOSPC` beyond `XNS_MAX_DEPTH` or the per-user
-    /// limit. On failure nothing changed.
-    pub(crate) fn unshare() -> Result {
-        let owner = UserNamespace::current();
-        if !owner.capable_sys_admin() {
-            return Err(EPERM);
-        }
-        let parent = Self::current()?;
-        let depth = parent.depth.checked_add(1).ok_or(ENOSPC)?;
-        if depth > XNS_MAX_DEPTH {
-            return Err(ENOSPC);
-        }
-        let account = Account::new(parent.account.shared.clone(), Some(Kuid::current_euid()))?;
-        let child = Namespace::new(try_pin_init!(Self {
-            parent: Some(parent),
-            owner,
-            depth,
-            account,
-            labels <- new_mutex!(KVVec::new()),
-        }))?;
-        // On failure, dropping `child` frees it and gives everything back.
-        XNS_TYPE.switch_current(&child)
-    }
-
     /// Returns the nesting depth, 0 for the initial namespace.
     pub(crate) fn depth(&self) -> u32 {
         self.depth
@@ -344,6 +317,29 @@ impl NamespaceType for Xns {
 
     fn owner(ns: &Namespace<Self>) -> &UserNamespace {
         &ns.owner
+    }
+
+    /// A new child of `parent` (`NS_CREATE_CHILD`), owned by the caller's user namespace, where
+    /// the caller needs `CAP_SYS_ADMIN` (`EPERM`). Fails with `ENOSPC` beyond `XNS_MAX_DEPTH`
+    /// or the per-user limit. On failure nothing changed.
+    fn create_child(parent: &Namespace<Self>) -> Result<ARef<Namespace<Self>>> {
+        let owner = UserNamespace::current();
+        if !owner.capable_sys_admin() {
+            return Err(EPERM);
+        }
+        let depth = parent.depth.checked_add(1).ok_or(ENOSPC)?;
+        if depth > XNS_MAX_DEPTH {
+            return Err(ENOSPC);
+        }
+        let account = Account::new(parent.account.shared.clone(), Some(Kuid::current_euid()))?;
+        // On failure, the initialiser drops what it took and `account` gives its share back.
+        Namespace::new(try_pin_init!(Self {
+            parent: Some(ARef::from(parent)),
+            owner,
+            depth,
+            account,
+            labels <- new_mutex!(KVVec::new()),
+        }))
     }
 
     /// The parent of `ns`, if it is the caller's namespace or one of its descendants (`EPERM`

@@ -3,8 +3,9 @@
 //! A sample namespace type provided by a module: `counter`.
 //!
 //! Every task is in exactly one counter namespace, shown as `/proc/<pid>/ns/counter`. Each
-//! namespace holds a 64-bit counter. Namespaces are created with `NS_COUNTER_IOC_UNSHARE` on
-//! `/dev/ns_counter`, inherited on fork and entered with `setns()`. See `ns_counter.h`.
+//! namespace holds a 64-bit counter. Namespaces are created with the `NS_CREATE_CHILD` ioctl on
+//! an nsfs file of a counter namespace, inherited on fork and entered with `setns()`. See
+//! `ns_counter.h`.
 //!
 //! The type is written only against the namespace abstractions of xns, `rust/namespace.rs` and
 //! `rust/user_namespace.rs`, which are compiled into this module as they are. It can be loaded
@@ -43,7 +44,6 @@ use uapi::{
     ns_counter_info,
     NS_COUNTER_IOC_GET,
     NS_COUNTER_IOC_INC,
-    NS_COUNTER_IOC_UNSHARE,
     NS_COUNTER_NS_TYPE, //
 };
 use user_namespace::UserNamespace;
@@ -101,8 +101,6 @@ mod uapi {
     /// The ioctl type of `/dev/ns_counter`.
     pub(crate) const NS_COUNTER_IOC_MAGIC: u32 = 0xb9;
 
-    /// Move the caller into a new namespace.
-    pub(crate) const NS_COUNTER_IOC_UNSHARE: u32 = _IO(NS_COUNTER_IOC_MAGIC, 0);
     /// Describe the caller's namespace.
     pub(crate) const NS_COUNTER_IOC_GET: u32 = _IOR::<ns_counter_info>(NS_COUNTER_IOC_MAGIC, 1);
     /// Add 1 to the counter of the caller's namespace.
@@ -138,20 +136,6 @@ impl Counter {
     fn current() -> Result<ARef<Namespace<Self>>> {
         COUNTER_TYPE.task_get(current!()).ok_or(ENODEV)
     }
-
-    /// Moves the current task into a new namespace (`NS_COUNTER_IOC_UNSHARE`).
-    ///
-    /// The new namespace is owned by the caller's user namespace, where the caller needs
-    /// `CAP_SYS_ADMIN` (`EPERM`), as for `unshare(CLONE_NEWUTS)`. On failure nothing changed.
-    fn unshare() -> Result {
-        let owner = UserNamespace::current();
-        if !owner.capable_sys_admin() {
-            return Err(EPERM);
-        }
-        let ns = Namespace::new(Self::new(owner))?;
-        // The task takes its own reference; on failure, dropping `ns` frees it.
-        COUNTER_TYPE.switch_current(&ns)
-    }
 }
 
 #[vtable]
@@ -170,6 +154,17 @@ impl NamespaceType for Counter {
     fn owner(ns: &Namespace<Self>) -> &UserNamespace {
         &ns.owner
     }
+
+    /// A new namespace (`NS_CREATE_CHILD`) owned by the caller's user namespace, where the caller
+    /// needs `CAP_SYS_ADMIN` (`EPERM`), as for `unshare(CLONE_NEWUTS)`. Namespaces do not nest,
+    /// so `_parent` only says which type to create.
+    fn create_child(_parent: &Namespace<Self>) -> Result<ARef<Namespace<Self>>> {
+        let owner = UserNamespace::current();
+        if !owner.capable_sys_admin() {
+            return Err(EPERM);
+        }
+        Namespace::new(Self::new(owner))
+    }
 }
 
 /// The `/dev/ns_counter` misc device; open files carry no state.
@@ -185,7 +180,6 @@ impl MiscDevice for CounterDevice {
 
     fn ioctl(_device: (), _file: &File, cmd: u32, arg: usize) -> Result<isize> {
         match cmd {
-            NS_COUNTER_IOC_UNSHARE => Counter::unshare()?,
             NS_COUNTER_IOC_GET => get(UserPtr::from_addr(arg))?,
             NS_COUNTER_IOC_INC => {
                 Counter::current()?.value.add(1, Relaxed);
