@@ -32,7 +32,10 @@ for f in "${fragments[@]}"; do
 	[ -f "$f" ] || die "missing config fragment $f"
 done
 shopt -s nullglob
-series=("$top"/patches/*.patch)
+series=()
+for p in "$top"/patches/*.patch; do
+	[[ $p = */0000-* ]] || series+=("$p")	# 0000, the cover letter, changes no file
+done
 shopt -u nullglob
 [ "$flavour" = unpatched ] && series=()
 

@@ -18,6 +18,7 @@ if ! rustfmt --edition 2021 --check --config-path "$KSRC_PRISTINE/.rustfmt.toml"
 	status=1
 fi
 for p in "$top"/patches/*.patch; do
+	[[ $p = */0000-* ]] && continue	# the cover letter
 	# A new file under rust/helpers/ is covered by the RUST entry of
 	# MAINTAINERS; checkpatch cannot know that.
 	out=$("${checkpatch[@]}" --ignore FILE_PATH_CHANGES "$p") || {
