@@ -9,7 +9,6 @@
 
 use kernel::{
     ioctl::{
-        _IO,
         _IOR,
         _IOW,
         _IOWR, //
