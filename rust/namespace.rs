@@ -175,7 +175,8 @@ impl<T: NamespaceType> Namespace<T> {
                 }),
                 id: 0,
             }),
-            GFP_KERNEL,
+            // Charged to the creator's memory cgroup, as UTS namespaces are (`SLAB_ACCOUNT`).
+            GFP_KERNEL_ACCOUNT,
         )?;
         // SAFETY: The namespace is not moved out of its allocation: it is converted to a raw
         // pointer and only freed by `Self::free_rcu`.

@@ -264,7 +264,8 @@ impl Xns {
                 key: *key,
                 value: *value,
             },
-            GFP_KERNEL,
+            // Charged to the memory cgroup of the task that sets the label.
+            GFP_KERNEL_ACCOUNT,
         )?;
         Ok(())
     }
