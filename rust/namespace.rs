@@ -105,6 +105,14 @@ pub(crate) trait NamespaceType: Sized + Send + Sync + 'static {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
+    /// Takes the reference the data of a namespace being freed holds to its parent, if any.
+    ///
+    /// The parent is put after the namespace is freed, so a chain of ancestors kept alive only
+    /// by their descendants is freed one namespace after the other, not recursively.
+    fn take_parent(self: Pin<&mut Self>) -> Option<ARef<Namespace<Self>>> {
+        None
+    }
+
     /// Creates a child of `parent` for the `NS_CREATE_CHILD` ioctl on an nsfs file of `parent`,
     /// owned by the caller's user namespace, after the type's permission and limit checks.
     ///
@@ -237,12 +245,38 @@ impl<T: NamespaceType> Namespace<T> {
         unsafe { bindings::__ns_ref_read(self.common.get()) }
     }
 
-    /// Frees a namespace whose reference count dropped to zero.
+    /// Frees a namespace whose reference count dropped to zero, and then each ancestor whose
+    /// last reference was held by the namespace freed before it.
     ///
     /// # Safety
     ///
     /// `ptr` must be a namespace whose reference count just dropped to zero.
     unsafe fn release(ptr: *mut Self) {
+        // SAFETY: By the safety requirements, the count of `ptr` just dropped to zero.
+        let mut parent = unsafe { Self::free(ptr) };
+        while let Some(ns) = parent {
+            let ptr = ARef::into_raw(ns).as_ptr();
+            // SAFETY: The reference given up by `into_raw` is dropped here, so the count is
+            // nonzero; if it drops to zero, the namespace is freed here, once.
+            parent = if unsafe { bindings::__ns_ref_put((*ptr).common.get()) } {
+                // SAFETY: The count just dropped to zero.
+                unsafe { Self::free(ptr) }
+            } else {
+                None
+            };
+        }
+    }
+
+    /// Frees a namespace whose reference count dropped to zero, except for the reference to its
+    /// parent that its data held ([`NamespaceType::take_parent`]), which is returned.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must be a namespace whose reference count just dropped to zero.
+    unsafe fn free(ptr: *mut Self) -> Option<ARef<Self>> {
+        // SAFETY: With the count at zero nothing else accesses the namespace, and the data is not
+        // moved: it is only dropped in place below.
+        let parent = T::take_parent(unsafe { Pin::new_unchecked(&mut (*ptr).data) });
         // SAFETY: `ptr` is valid: the count just dropped to zero, nothing freed it yet.
         let common = unsafe { Opaque::cast_into(&raw const (*ptr).common) };
         // SAFETY: `common` is initialised. Walkers of the trees may still see it until the grace
@@ -258,13 +292,14 @@ impl<T: NamespaceType> Namespace<T> {
         // SAFETY: `ns_rcu` is unused until now and `free_rcu` frees the allocation after a grace
         // period. The module waits for it in `Registration::drop` with `rcu_barrier()`.
         unsafe { bindings::call_rcu(&raw mut (*common).ns_rcu, Some(Self::free_rcu)) };
+        parent
     }
 
-    /// Frees the allocation of a namespace released by [`Self::release`].
+    /// Frees the allocation of a namespace released by [`Self::free`].
     ///
     /// # Safety
     ///
-    /// `head` must be the `ns_rcu` of a namespace passed to `call_rcu()` by [`Self::release`].
+    /// `head` must be the `ns_rcu` of a namespace passed to `call_rcu()` by [`Self::free`].
     unsafe extern "C" fn free_rcu(head: *mut bindings::callback_head) {
         // SAFETY: By the safety requirements, `head` is the `ns_rcu` field of a `ns_common`.
         let common = unsafe { container_of!(head, bindings::ns_common, ns_rcu) };

@@ -320,6 +320,10 @@ impl NamespaceType for Xns {
         &ns.owner
     }
 
+    fn take_parent(self: Pin<&mut Self>) -> Option<ARef<Namespace<Self>>> {
+        self.project().parent.take()
+    }
+
     /// A new child of `parent` (`NS_CREATE_CHILD`), owned by the caller's user namespace, where
     /// the caller needs `CAP_SYS_ADMIN` (`EPERM`). Fails with `ENOSPC` beyond `XNS_MAX_DEPTH`
     /// or the per-user limit. On failure nothing changed.
