@@ -134,12 +134,15 @@ pub(crate) trait NamespaceType: Sized + Send + Sync + 'static {
 ///   references held by the core kernel.
 /// - The namespace lives in a [`KBox`] allocation. When the count drops to zero, `data` is dropped
 ///   and the inode number freed at once, and the allocation is freed after an RCU grace period.
+/// - `ucounts` is null for an initial namespace; otherwise the namespace is counted against
+///   `max_module_namespaces` through it, by `ns_ext_inc_ucount()`, until it is freed.
 #[repr(C)]
 #[pin_data]
 pub(crate) struct Namespace<T: NamespaceType> {
     #[pin]
     common: Opaque<bindings::ns_common>,
     id: u64,
+    ucounts: *mut bindings::ucounts,
     #[pin]
     data: T,
 }
@@ -156,13 +159,28 @@ impl<T: NamespaceType> Namespace<T> {
     /// Creates a namespace of the registered type `T`, with a reference count of one.
     ///
     /// `init` initialises the type's data first; then an inode number and an id are allocated,
-    /// and the namespace joins the namespace trees, which make it visible to `listns()` and nsfs
-    /// file handles whenever it is in use. If anything fails, whatever `init` did is undone by
-    /// dropping the data. Fails with `EINVAL` if `T` is not registered.
+    /// the namespace is counted against `max_module_namespaces` of its owner
+    /// ([`NamespaceType::owner`]) and the owner's ancestors for the caller's effective user id,
+    /// and it joins the namespace trees, which make it visible to `listns()` and nsfs file
+    /// handles whenever it is in use. If anything fails, whatever was done is undone. Fails with
+    /// `ENOSPC` if a limit is reached and with `EINVAL` if `T` is not registered.
     pub(crate) fn new(init: impl PinInit<T, Error>) -> Result<ARef<Self>> {
         let ns = Self::new_unlisted(init)?;
-        // SAFETY: `ns` is a namespace of type `T` with an id, not yet in any tree. `release`
-        // removes it from the trees before its RCU-deferred free.
+        let owner = T::owner(&ns).as_ptr();
+        // SAFETY: `owner` is a valid user namespace, which `ns` keeps alive.
+        let ucounts = unsafe { bindings::ns_ext_inc_ucount(owner) };
+        if ucounts.is_null() {
+            return Err(ENOSPC);
+        }
+        let ptr = ARef::into_raw(ns).as_ptr();
+        // SAFETY: The namespace was just created and is not shared yet, so nothing else accesses
+        // `ucounts`; `free` gives the count back.
+        unsafe { (*ptr).ucounts = ucounts };
+        // SAFETY: `ptr` came from `into_raw` above, whose reference is taken back.
+        // INVARIANT: The namespace is counted through `ucounts`.
+        let ns = unsafe { ARef::from_raw(NonNull::new_unchecked(ptr)) };
+        // SAFETY: `ns` is a namespace of type `T` with an id, not yet in any tree. `free` removes
+        // it from the trees before its RCU-deferred free.
         to_result(unsafe { bindings::ns_ext_tree_add(ns.as_common_ptr()) })?;
         Ok(ns)
     }
@@ -182,6 +200,7 @@ impl<T: NamespaceType> Namespace<T> {
                     to_result(unsafe { bindings::__ns_common_init(slot, T::NS_TYPE, ops, 0) })
                 }),
                 id: 0,
+                ucounts: ptr::null_mut(),
             }),
             // Charged to the creator's memory cgroup, as UTS namespaces are (`SLAB_ACCOUNT`).
             GFP_KERNEL_ACCOUNT,
@@ -286,6 +305,12 @@ impl<T: NamespaceType> Namespace<T> {
         // SAFETY: With the count at zero nobody else can access the namespace, so the data can
         // be dropped; it is never used again, only the allocation is freed later.
         unsafe { ptr::drop_in_place(&raw mut (*ptr).data) };
+        // SAFETY: `ptr` is valid; a non-null `ucounts` counts this namespace, once.
+        let ucounts = unsafe { (*ptr).ucounts };
+        if !ucounts.is_null() {
+            // SAFETY: `ucounts` came from `ns_ext_inc_ucount()` and is given back only here.
+            unsafe { bindings::ns_ext_dec_ucount(ucounts) };
+        }
         // SAFETY: `common` was initialised by `__ns_common_init()` and its inode number is freed
         // only here, once.
         unsafe { bindings::__ns_common_free(common) };

@@ -15,7 +15,6 @@ use kernel::{
 mod device;
 mod miscdev;
 mod namespace;
-mod param;
 mod uapi;
 mod user_namespace;
 mod xns_ns;
@@ -51,7 +50,7 @@ impl kernel::InPlaceModule for XnsModule {
     fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
             _registration: Registration::new(
-                Xns::initial(XnsShared::new(&param::MAX_NAMESPACES)?),
+                Xns::initial(XnsShared::new()?),
                 module,
             )?,
             _device <- MiscRegistration::register(MiscDeviceOptions { name: c"xns" }, 0o666),

@@ -4,7 +4,7 @@
 //!
 //! Modelled on the UTS namespace (`kernel/utsname.c`): a namespace is owned by the user namespace
 //! of its creator, which needs `CAP_SYS_ADMIN` there; the number of namespaces per user is
-//! limited; `setns()` needs `CAP_SYS_ADMIN` over the target's owner and the caller's user
+//! limited by `max_module_namespaces` in `/proc/sys/user`, as `max_uts_namespaces` limits UTS; `setns()` needs `CAP_SYS_ADMIN` over the target's owner and the caller's user
 //! namespace. Like PID namespaces, namespaces nest and `NS_GET_PARENT` works within the caller's
 //! subtree.
 
@@ -14,7 +14,6 @@ use crate::{
         NamespaceType,
         NsExtType, //
     },
-    param::UintParam,
     uapi::{
         XNS_LABELS_MAX,
         XNS_LABEL_KEY_MAX,
@@ -36,96 +35,52 @@ use kernel::{
         },
         Arc,
         Mutex, //
-    },
-    task::Kuid, //
+    }, //
 };
 
 /// The description of the xns type.
 pub(crate) static XNS_TYPE: NsExtType<Xns> =
     NsExtType::new(kernel::module::this_module::<crate::LocalModule>());
 
-/// State shared by all xns namespaces: the limits and counters of the module.
-#[pin_data]
+/// State shared by all xns namespaces: the number of namespaces alive.
 pub(crate) struct XnsShared {
-    /// Maximum number of non-initial namespaces per user, read at each creation.
-    max_per_user: &'static UintParam,
     /// Namespaces alive, including the initial one.
     nr_live: Atomic<u32>,
-    /// Non-initial namespaces alive per creator's effective user id; no entry means zero.
-    #[pin]
-    users: Mutex<KVec<UserCount>>,
-}
-
-/// The number of namespaces a user created that are still alive.
-struct UserCount {
-    uid: Kuid,
-    count: u32,
 }
 
 impl XnsShared {
-    /// Creates the shared state, with a limit of `max_per_user` namespaces per user.
-    pub(crate) fn new(max_per_user: &'static UintParam) -> Result<Arc<Self>> {
-        Arc::pin_init(
-            pin_init!(Self {
-                max_per_user,
+    /// Creates the shared state.
+    pub(crate) fn new() -> Result<Arc<Self>> {
+        Arc::new(
+            Self {
                 nr_live: Atomic::new(0),
-                users <- new_mutex!(KVec::new()),
-            }),
+            },
             GFP_KERNEL,
         )
     }
 }
 
-/// A namespace's share of the counters in [`XnsShared`], given back on drop.
+/// A namespace's share of the counter in [`XnsShared`], given back on drop.
 ///
 /// # Invariants
 ///
-/// The namespace is counted once in `shared.nr_live` and, if `uid` is `Some`, once in the entry
-/// of `uid` in `shared.users`.
+/// The namespace is counted once in `shared.nr_live`.
 struct Account {
     shared: Arc<XnsShared>,
-    uid: Option<Kuid>,
 }
 
 impl Account {
-    /// Counts a new namespace, created by `uid` unless it is the initial one.
-    ///
-    /// Fails with `ENOSPC` if `uid` already has the maximum number of namespaces.
-    fn new(shared: Arc<XnsShared>, uid: Option<Kuid>) -> Result<Self> {
-        if let Some(uid) = uid {
-            let max = shared.max_per_user.get();
-            let mut users = shared.users.lock();
-            match users.iter_mut().find(|user| user.uid == uid) {
-                Some(user) => {
-                    if user.count >= max {
-                        return Err(ENOSPC);
-                    }
-                    user.count += 1;
-                }
-                None => {
-                    if max == 0 {
-                        return Err(ENOSPC);
-                    }
-                    users.push(UserCount { uid, count: 1 }, GFP_KERNEL)?;
-                }
-            }
-        }
+    /// Counts a new namespace.
+    fn new(shared: Arc<XnsShared>) -> Self {
         shared.nr_live.add(1, Relaxed);
         // INVARIANT: The namespace was just counted.
-        Ok(Self { shared, uid })
+        Self { shared }
     }
 }
 
 impl Drop for Account {
     fn drop(&mut self) {
         self.shared.nr_live.fetch_sub(1, Relaxed);
-        if let Some(uid) = self.uid {
-            let mut users = self.shared.users.lock();
-            if let Some(user) = users.iter_mut().find(|user| user.uid == uid) {
-                user.count = user.count.saturating_sub(1);
-            }
-            users.retain(|user| user.count != 0);
-        }
     }
 }
 
@@ -214,7 +169,7 @@ impl Xns {
             parent: None,
             owner: ARef::from(UserNamespace::init()),
             depth: 0,
-            account: Account::new(shared, None)?,
+            account: Account::new(shared),
             labels <- new_mutex!(KVVec::new()),
         })
     }
@@ -326,7 +281,7 @@ impl NamespaceType for Xns {
 
     /// A new child of `parent` (`NS_CREATE_CHILD`), owned by the caller's user namespace, where
     /// the caller needs `CAP_SYS_ADMIN` (`EPERM`). Fails with `ENOSPC` beyond `XNS_MAX_DEPTH`
-    /// or the per-user limit. On failure nothing changed.
+    /// or `max_module_namespaces` (see [`Namespace::new`]). On failure nothing changed.
     fn create_child(parent: &Namespace<Self>) -> Result<ARef<Namespace<Self>>> {
         let owner = UserNamespace::current();
         if !owner.capable_sys_admin() {
@@ -336,7 +291,7 @@ impl NamespaceType for Xns {
         if depth > XNS_MAX_DEPTH {
             return Err(ENOSPC);
         }
-        let account = Account::new(parent.account.shared.clone(), Some(Kuid::current_euid()))?;
+        let account = Account::new(parent.account.shared.clone());
         // On failure, the initialiser drops what it took and `account` gives its share back.
         Namespace::new(try_pin_init!(Self {
             parent: Some(ARef::from(parent)),
