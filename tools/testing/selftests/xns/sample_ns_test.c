@@ -7,11 +7,14 @@
  * Both types show up in /proc/<pid>/ns on the same nsfs with distinct
  * inode numbers, their namespaces are independent of each other, and
  * each module can be unloaded while the other stays loaded and working.
- * The sample cannot be unloaded while one of its non-initial namespaces
- * has members or any of its nsfs files is open (also one opened from a
- * file handle) or bind-mounted.  Counter namespaces are in the kernel's
- * namespace trees: listns(2) lists them, by NS_COUNTER_NS_TYPE too, and
- * nsfs file handles open them, with the built-in types' visibility rules.
+ * New counter namespaces come from NS_CREATE_CHILD on any counter
+ * namespace's file; they start at 0 and have no parent.  The sample cannot
+ * be unloaded while one of its non-initial namespaces has members or any
+ * of its nsfs files is open (also one opened from a file handle or
+ * returned by NS_CREATE_CHILD) or bind-mounted.  Counter namespaces are in
+ * the kernel's namespace trees: listns(2) lists them, by NS_COUNTER_NS_TYPE
+ * too, and nsfs file handles open them, with the built-in types'
+ * visibility rules.
  *
  * Each test loads the sample ($NS_COUNTER_MODULE, default
  * /lib/modules/rust_ns_counter.ko) and unloads it at the end.  xns must be
@@ -121,6 +124,12 @@ static int nsc_get(int devfd, struct ns_counter_info *info)
 	return xns_ioctl(devfd, NS_COUNTER_IOC_GET, info);
 }
 
+/* Move the calling thread into a new counter namespace (NS_CREATE_CHILD). */
+static int nsc_unshare(void)
+{
+	return xns_unshare_type(NSC_NAME, NS_COUNTER_NS_TYPE);
+}
+
 /* Inode number of the namespace @path links to, parsing "@type:[N]". */
 static int ns_link_inum(const char *path, const char *type, __u32 *inum)
 {
@@ -227,7 +236,7 @@ static int nsc_holder_fn(struct xns_child *c, void *arg)
 {
 	const struct nsc_holder_args *args = arg;
 	struct nsc_view view = {}, kid;
-	int devfd, xfd, ret = 0;
+	int devfd, ret = 0;
 	unsigned int i;
 	pid_t pid;
 
@@ -235,13 +244,9 @@ static int nsc_holder_fn(struct xns_child *c, void *arg)
 	if (devfd < 0)
 		ret = devfd;
 	if (!ret && args->counter)
-		ret = xns_ioctl(devfd, NS_COUNTER_IOC_UNSHARE, NULL);
-	if (!ret && args->xns) {
-		xfd = xns_open_dev();
-		ret = xfd < 0 ? xfd : xns_unshare(xfd);
-		if (xfd >= 0)
-			close(xfd);
-	}
+		ret = nsc_unshare();
+	if (!ret && args->xns)
+		ret = xns_unshare();
 	for (i = 0; !ret && i < args->incs; i++)
 		ret = xns_ioctl(devfd, NS_COUNTER_IOC_INC, NULL);
 	if (devfd >= 0)
@@ -722,20 +727,29 @@ static int unpriv_child(__always_unused struct xns_child *c, void *arg)
 
 	ret = xns_drop_privs(XNS_NOBODY, XNS_NOBODY);
 	xns_child_check(!ret, "drop privileges: %s", strerror(-ret));
-	ret = xns_ioctl(fds[0], NS_COUNTER_IOC_UNSHARE, NULL);
-	xns_child_check(ret == -EPERM, "UNSHARE without CAP_SYS_ADMIN: %s",
-			ret ? strerror(-ret) : "success");
+	/* Refused by the ioctl, on any counter namespace's file. */
+	nsfd = ns_open(0, NSC_NAME);
+	xns_child_check(nsfd >= 0, "open counter ns: %s", strerror(-nsfd));
+	ret = xns_create_child(nsfd);
+	xns_child_check(ret == -EPERM,
+			"NS_CREATE_CHILD without CAP_SYS_ADMIN: %s, want EPERM",
+			ret < 0 ? strerror(-ret) : "success");
+	close(nsfd);
+	ret = xns_create_child(fds[1]);
+	xns_child_check(ret == -EPERM,
+			"NS_CREATE_CHILD of the initial ns without CAP_SYS_ADMIN: %s",
+			ret < 0 ? strerror(-ret) : "success");
 	ret = xns_ioctl(fds[0], NS_COUNTER_IOC_INC, NULL);
 	xns_child_check(!ret, "INC unprivileged: %s", strerror(-ret));
 
 	if (xns_enter_userns())
 		return XNS_CHILD_SKIP;
 	xns_child_check(!ns_pid_inum(0, NSC_NAME, &before), "readlink");
-	ret = xns_ioctl(fds[0], NS_COUNTER_IOC_UNSHARE, NULL);
-	xns_child_check(!ret, "UNSHARE as root of a user namespace: %s",
+	ret = nsc_unshare();
+	xns_child_check(!ret, "unshare as root of a user namespace: %s",
 			strerror(-ret));
 	xns_child_check(!ns_pid_inum(0, NSC_NAME, &after), "readlink");
-	xns_child_check(before != after, "UNSHARE kept counter %u", before);
+	xns_child_check(before != after, "unshare kept counter %u", before);
 
 	/* The new namespace is owned by the new user namespace. */
 	xns_child_check(!xns_path_ino("/proc/self/ns/user", &user_ino, NULL),
@@ -1137,7 +1151,6 @@ struct nsc_userns_report {
 };
 
 struct nsc_userns_args {
-	int devfd;		/* /dev/ns_counter */
 	struct xns_ns_handle init_handle;
 };
 
@@ -1170,8 +1183,9 @@ static int nsc_userns_child(struct xns_child *c, void *arg)
 	xns_child_check(!ret, "enter a user namespace: %s", strerror(-ret));
 	ret = xns_path_ns_id("/proc/self/ns/user", &rep.userns_id);
 	xns_child_check(!ret, "NS_GET_ID of the user ns: %s", strerror(-ret));
-	ret = xns_ioctl(args->devfd, NS_COUNTER_IOC_UNSHARE, NULL);
-	xns_child_check(!ret, "NS_COUNTER_IOC_UNSHARE: %s", strerror(-ret));
+	ret = nsc_unshare();
+	xns_child_check(!ret, "unshare (NS_CREATE_CHILD + setns): %s",
+			strerror(-ret));
 	ret = nsc_pid_ns_id(0, &rep.id);
 	xns_child_check(!ret, "NS_GET_ID: %s", strerror(-ret));
 
@@ -1207,9 +1221,6 @@ TEST_F(sample, listns_visibility)
 	struct xns_ids l;
 	int ret;
 
-	self->fd = nsc_open_dev();
-	ASSERT_GE(self->fd, 0);
-	args.devfd = self->fd;
 	self->fd2 = ns_open(1, NSC_NAME);
 	ASSERT_GE(self->fd2, 0);
 	ASSERT_EQ(0, xns_fd_ns_id(self->fd2, &init_id));

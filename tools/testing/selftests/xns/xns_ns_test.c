@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xns namespaces: identity in /proc/<pid>/ns/xns and nsfs, creation with
- * XNS_IOC_UNSHARE, inheritance, setns(), the nsfs ioctls, lifetime (pins
- * by open files and bind mounts) and the depth and per-user limits.
+ * NS_CREATE_CHILD and setns(), inheritance, setns(), the nsfs ioctls,
+ * lifetime (pins by open files and bind mounts) and the depth and per-user
+ * limits.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -218,13 +219,13 @@ TEST_F(xns, unshare_gives_new_namespace)
 		TH_LOG("XNS_IOC_GET_INFO ns_id differs from NS_GET_ID");
 	}
 
-	ret = xns_unshare(self->devfd);
+	ret = xns_unshare();
 	ASSERT_EQ(0, ret) {
-		TH_LOG("XNS_IOC_UNSHARE: %s", strerror(-ret));
+		TH_LOG("NS_CREATE_CHILD + setns: %s", strerror(-ret));
 	}
 	inum1 = self_inum(_metadata);
 	EXPECT_NE(inum0, inum1) {
-		TH_LOG("XNS_IOC_UNSHARE kept namespace %u", inum0);
+		TH_LOG("NS_CREATE_CHILD + setns kept namespace %u", inum0);
 	}
 	ASSERT_EQ(0, xns_get_info(self->devfd, &after));
 	EXPECT_EQ(inum1, after.inum);
@@ -242,7 +243,7 @@ TEST_F(xns, unshare_gives_new_namespace)
 	EXPECT_EQ(inum0, fd_inum(_metadata, fd0));
 
 	/* A child namespace keeps its parent alive. */
-	ASSERT_EQ(0, xns_unshare(self->devfd));
+	ASSERT_EQ(0, xns_unshare());
 	inum2 = self_inum(_metadata);
 	EXPECT_NE(inum0, inum2);
 	EXPECT_NE(inum1, inum2);
@@ -267,7 +268,7 @@ TEST_F(xns, nstype)
 	}
 	close(fd);
 
-	ASSERT_EQ(0, xns_unshare(self->devfd));
+	ASSERT_EQ(0, xns_unshare());
 	fd = xns_open_ns(0);
 	ASSERT_GE(fd, 0);
 	ret = ioctl(fd, NS_GET_NSTYPE);
@@ -307,7 +308,7 @@ TEST_F(xns, get_userns)
 	check_userns(_metadata, fd);
 	close(fd);
 
-	ASSERT_EQ(0, xns_unshare(self->devfd));
+	ASSERT_EQ(0, xns_unshare());
 	fd = xns_open_ns(0);
 	ASSERT_GE(fd, 0);
 	check_userns(_metadata, fd);
@@ -411,7 +412,7 @@ TEST_F(xns, get_parent_out_of_scope)
 	}
 	close(pfd);
 
-	ASSERT_EQ(0, xns_unshare(self->devfd));
+	ASSERT_EQ(0, xns_unshare());
 	mine = self_inum(_metadata);
 
 	/* Its parent is now outside our subtree. */
@@ -458,16 +459,12 @@ struct inherit_report {
 static int inherit_child(struct xns_child *c, __always_unused void *arg)
 {
 	struct inherit_report rep = {};
-	int devfd;
 
 	rep.err = xns_self_inum(&rep.at_fork);
-	devfd = xns_open_dev();
 	if (!rep.err)
-		rep.err = devfd < 0 ? devfd : xns_unshare(devfd);
+		rep.err = xns_unshare();
 	if (!rep.err)
 		rep.err = xns_self_inum(&rep.after_unshare);
-	if (devfd >= 0)
-		close(devfd);
 	if (xns_send(c->rep, &rep, sizeof(rep)) || rep.err)
 		return 1;
 	xns_child_hold(c);
@@ -571,7 +568,7 @@ TEST_F(xns, setns_enters_and_returns)
 	orig = self_inum(_metadata);
 	fd_orig = xns_open_ns(0);
 	ASSERT_GE(fd_orig, 0);
-	ASSERT_EQ(0, xns_unshare(self->devfd));
+	ASSERT_EQ(0, xns_unshare());
 	other = self_inum(_metadata);
 	ASSERT_NE(orig, other);
 	fd_other = xns_open_ns(0);
@@ -626,7 +623,7 @@ TEST_F(xns, setns_wrong_flags_einval)
 	orig = self_inum(_metadata);
 	fd_orig = xns_open_ns(0);
 	ASSERT_GE(fd_orig, 0);
-	ASSERT_EQ(0, xns_unshare(self->devfd));
+	ASSERT_EQ(0, xns_unshare());
 	fd_other = xns_open_ns(0);
 	ASSERT_GE(fd_other, 0);
 	ASSERT_EQ(0, xns_setns(fd_orig, 0));
@@ -857,7 +854,7 @@ static int depth_child(struct xns_child *c, __always_unused void *arg)
 	xns_child_check(!ret && info.depth == 0, "not in the initial xns");
 	inums[0] = info.inum;
 	for (i = 1; i <= XNS_MAX_DEPTH; i++) {
-		ret = xns_unshare(devfd);
+		ret = xns_unshare();
 		xns_child_check(!ret, "unshare to depth %u: %s", i,
 				strerror(-ret));
 		ret = xns_get_info(devfd, &info);
@@ -872,7 +869,7 @@ static int depth_child(struct xns_child *c, __always_unused void *arg)
 		rep.done = i;
 	}
 
-	ret = xns_unshare(devfd);
+	ret = xns_unshare();
 	xns_child_check(ret == -ENOSPC,
 			"unshare beyond XNS_MAX_DEPTH: %s, want ENOSPC",
 			ret ? strerror(-ret) : "success");
@@ -1028,7 +1025,7 @@ static int other_user_child(__always_unused struct xns_child *c, void *arg)
 	}
 	devfd = xns_open_dev_or(fallback);
 	xns_child_check(devfd >= 0, "open %s: %s", XNS_DEV, strerror(-devfd));
-	ret = xns_unshare(devfd);
+	ret = xns_unshare();
 	xns_child_check(!ret,
 			"uid %d could not unshare while uid 0 is at its limit: %s",
 			XNS_NOBODY, strerror(-ret));

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xns permissions: creating and entering namespaces and writing labels
- * need CAP_SYS_ADMIN (in the caller's user namespace, resp. over the
- * owner of the namespace concerned); reading labels does not; reading
- * another process's /proc/<pid>/ns/xns needs ptrace read access.
+ * xns permissions: creating namespaces (NS_CREATE_CHILD, on any xns file)
+ * and entering them and writing labels need CAP_SYS_ADMIN (in the
+ * caller's user namespace, resp. over the owner of the namespace
+ * concerned); reading labels does not; reading another process's
+ * /proc/<pid>/ns/xns needs ptrace read access.
  *
  * The unprivileged side runs in helper processes as uid/gid 65534 with
  * no capabilities, sometimes inside a user namespace of their own.
@@ -51,9 +52,9 @@ FIXTURE_SETUP(perm)
 	self->devfd = xns_setup_dev(_metadata);
 	if (self->devfd < 0)
 		return;
-	ret = xns_unshare(self->devfd);
+	ret = xns_unshare();
 	ASSERT_EQ(0, ret) {
-		TH_LOG("XNS_IOC_UNSHARE as root: %s", strerror(-ret));
+		TH_LOG("NS_CREATE_CHILD + setns as root: %s", strerror(-ret));
 	}
 	ASSERT_EQ(0, xns_label_set(self->devfd, "owner", "root"));
 	ASSERT_EQ(0, xns_get_info(self->devfd, &info));
@@ -138,9 +139,9 @@ static int unshare_helper(__always_unused struct xns_child *c, void *arg)
 
 	devfd = become_nobody(arg);
 	before = child_inum();
-	ret = xns_unshare(devfd);
+	ret = xns_unshare();
 	xns_child_check(ret == -EPERM,
-			"XNS_IOC_UNSHARE without CAP_SYS_ADMIN: %s, want EPERM",
+			"NS_CREATE_CHILD + setns without CAP_SYS_ADMIN: %s, want EPERM",
 			ret ? strerror(-ret) : "success");
 	xns_child_check(child_inum() == before, "a failed unshare moved us");
 	ret = xns_get_info(devfd, &info);
@@ -299,12 +300,12 @@ static int userns_unshare_helper(__always_unused struct xns_child *c,
 			"unshare(CLONE_NEWUSER) did not change the user ns");
 
 	before = child_inum();
-	ret = xns_unshare(devfd);
+	ret = xns_unshare();
 	xns_child_check(!ret,
-			"XNS_IOC_UNSHARE as root of a user namespace: %s",
+			"NS_CREATE_CHILD + setns as root of a user namespace: %s",
 			strerror(-ret));
 	after = child_inum();
-	xns_child_check(after != before, "XNS_IOC_UNSHARE did not move us");
+	xns_child_check(after != before, "NS_CREATE_CHILD + setns did not move us");
 
 	ret = xns_label_set(devfd, "mine", "yes");
 	xns_child_check(!ret, "LABEL_SET in our own xns: %s", strerror(-ret));
@@ -410,7 +411,7 @@ static int userns_setns_helper(__always_unused struct xns_child *c,
 			       void *arg)
 {
 	__u32 outer, own, inner;
-	int devfd, fd_outer, fd_own, ret;
+	int fd_outer, fd_own, ret;
 
 	/* Our current xns, owned by the initial user namespace. */
 	fd_outer = xns_open_ns(0);
@@ -418,14 +419,14 @@ static int userns_setns_helper(__always_unused struct xns_child *c,
 			strerror(-fd_outer));
 	outer = child_inum();
 
-	devfd = become_userns_root(arg);
-	ret = xns_unshare(devfd);
-	xns_child_check(!ret, "XNS_IOC_UNSHARE: %s", strerror(-ret));
+	close(become_userns_root(arg));
+	ret = xns_unshare();
+	xns_child_check(!ret, "NS_CREATE_CHILD + setns: %s", strerror(-ret));
 	own = child_inum();
 	fd_own = xns_open_ns(0);
 	xns_child_check(fd_own >= 0, "open own xns: %s", strerror(-fd_own));
-	ret = xns_unshare(devfd);
-	xns_child_check(!ret, "second XNS_IOC_UNSHARE: %s", strerror(-ret));
+	ret = xns_unshare();
+	xns_child_check(!ret, "second NS_CREATE_CHILD + setns: %s", strerror(-ret));
 	inner = child_inum();
 	xns_child_check(outer != own && own != inner, "unshare reused a namespace");
 

@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xns stress: NR_WORKERS processes, for XNS_STRESS_SECONDS (default 5),
- * do random interleavings of XNS_IOC_UNSHARE, fork + exit + waitpid of
- * children (that may unshare, setns or set a label before exiting), setns()
- * into namespace files picked from a pool (each worker keeps POOL_FDS files
- * opened from its own, other workers' and exiting children's
- * /proc/<pid>/ns/xns, or reopened from another worker's fds through
- * /proc/<pid>/fd), bind mounts of xns files in a private mount namespace,
- * label set/get/del/list, and readdir + readlink of /proc/<pid>/ns of
- * exiting tasks.  Any errno other than the races the API documents fails
- * the test, naming the operation; once every worker is gone, the number of
- * live namespaces must be back where it started.
+ * do random interleavings of unshare (NS_CREATE_CHILD on the own
+ * namespace, then setns()), fork + exit + waitpid of children (that may
+ * unshare, setns or set a label before exiting), setns() into namespace
+ * files picked from a pool (each worker keeps POOL_FDS files opened from
+ * its own, other workers' and exiting children's /proc/<pid>/ns/xns, or
+ * reopened from another worker's fds through /proc/<pid>/fd), bind mounts
+ * of xns files in a private mount namespace, label set/get/del/list, and
+ * readdir + readlink of /proc/<pid>/ns of exiting tasks.  Any errno other
+ * than the races the API documents fails the test, naming the operation;
+ * once every worker is gone, the number of live namespaces must be back
+ * where it started.
  *
  * Everything happens below a namespace the test unshares first, so the
  * initial namespace (and its labels) is not touched.  XNS_SEED repeats a
@@ -258,14 +259,14 @@ static int op_unshare(struct worker *w)
 	ret = xns_get_info(w->devfd, &before);
 	if (ret)
 		return fail(w, OP_UNSHARE, -ret, "XNS_IOC_GET_INFO");
-	ret = xns_unshare(w->devfd);
+	ret = xns_unshare();
 	if (ret == -ENOSPC) {
 		/* Depth limit, or max_namespaces: both documented. */
 		w->rep.races++;
 		return 0;
 	}
 	if (ret)
-		return fail(w, OP_UNSHARE, -ret, "XNS_IOC_UNSHARE at depth %u",
+		return fail(w, OP_UNSHARE, -ret, "NS_CREATE_CHILD + setns at depth %u",
 			    before.depth);
 	ret = xns_get_info(w->devfd, &after);
 	if (ret)
@@ -302,8 +303,8 @@ static __noreturn void kid_main(struct worker *w)
 		_exit(2);
 	switch (rnd(w, 4)) {
 	case 1:
-		what = "XNS_IOC_UNSHARE";
-		ret = xns_unshare(w->devfd);
+		what = "NS_CREATE_CHILD + setns";
+		ret = xns_unshare();
 		if (ret == -ENOSPC)
 			ret = 0;
 		break;
@@ -810,10 +811,10 @@ static int worker_setup(struct worker *w, int parent_devfd)
 	if (w->devfd < 0)
 		return fail(w, OP_UNSHARE, -w->devfd, "open %s", XNS_DEV);
 	if (w->userns) {
-		ret = xns_unshare(w->devfd);
+		ret = xns_unshare();
 		if (ret)
 			return fail(w, OP_UNSHARE, -ret,
-				    "XNS_IOC_UNSHARE in a user namespace");
+				    "NS_CREATE_CHILD + setns in a user namespace");
 	}
 	w->homefd = xns_open_ns(0);
 	if (w->homefd < 0)
@@ -946,9 +947,9 @@ FIXTURE_SETUP(stress)
 	ASSERT_GE(self->devfd, 0);
 	ASSERT_EQ(0, xns_self_inum(&self->init_inum));
 	/* Work below a namespace of our own. */
-	ret = xns_unshare(self->devfd);
+	ret = xns_unshare();
 	ASSERT_EQ(0, ret) {
-		TH_LOG("XNS_IOC_UNSHARE: %s", strerror(-ret));
+		TH_LOG("NS_CREATE_CHILD + setns: %s", strerror(-ret));
 	}
 	ASSERT_EQ(0, xns_nr_live(self->devfd, &self->nr_live0));
 }

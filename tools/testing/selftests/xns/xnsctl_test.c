@@ -264,13 +264,9 @@ static int setup_nobody(__always_unused void *arg)
 /* A new xns namespace, then drop privileges. */
 static int setup_unshare_nobody(__always_unused void *arg)
 {
-	int devfd, ret;
+	int ret;
 
-	devfd = xns_open_dev();
-	if (devfd < 0)
-		return devfd;
-	ret = xns_unshare(devfd);
-	close(devfd);
+	ret = xns_unshare();
 	if (ret)
 		return ret;
 	return xns_drop_privs(XNS_NOBODY, XNS_NOBODY);
@@ -855,7 +851,7 @@ TEST_F(xnsctl, label_roundtrip)
 	__u32 inum = 0;
 
 	/* The test moves to a namespace of its own; its labels are ours. */
-	ASSERT_EQ(0, xns_unshare(self->devfd));
+	ASSERT_EQ(0, xns_unshare());
 	ASSERT_EQ(0, xns_self_inum(&inum));
 	ASSERT_NE(self->inum, inum);
 
@@ -931,7 +927,7 @@ TEST_F(xnsctl, label_other_ns)
 	struct run_result r;
 
 	/* Labels the test sees must not change: give it a namespace. */
-	ASSERT_EQ(0, xns_unshare(self->devfd));
+	ASSERT_EQ(0, xns_unshare());
 	rep = start_holder(_metadata, &self->kids[0], "hk", "hv");
 	ASSERT_NE(0U, rep.inum);
 	snprintf(pid, sizeof(pid), "%d", self->kids[0].pid);
