@@ -19,6 +19,8 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
 #include <linux/nsfs.h>
 #include <linux/xns.h>
 
@@ -166,6 +168,124 @@ TEST_F(perm, unprivileged_cannot_unshare)
 	EXPECT_EQ(before, after) {
 		TH_LOG("a refused unshare left a namespace behind");
 	}
+}
+
+/* Drop CAP_SYS_ADMIN from the effective and permitted sets, staying root. */
+static int drop_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	data[0].effective &= ~(1U << CAP_SYS_ADMIN);
+	data[0].permitted &= ~(1U << CAP_SYS_ADMIN);
+	if (syscall(SYS_capset, &hdr, data))
+		return -errno;
+	return 0;
+}
+
+/* The lowest free descriptor: a file NS_CREATE_CHILD left open shows. */
+static int lowest_free_fd(int any)
+{
+	int fd = fcntl(any, F_DUPFD_CLOEXEC, 0);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
+}
+
+/*
+ * NS_CREATE_CHILD on our own xns and on the root-owned args->nsfd: EPERM
+ * from the ioctl, no file, nobody moved.
+ */
+static void create_child_refused(const struct perm_args *args,
+				 const char *who)
+{
+	int own, low, ret;
+	__u32 before;
+
+	before = child_inum();
+	own = xns_open_ns(0);
+	xns_child_check(own >= 0, "open %s: %s", XNS_SELF_LINK,
+			strerror(-own));
+	low = lowest_free_fd(own);
+	ret = xns_create_child(own);
+	xns_child_check(ret == -EPERM,
+			"NS_CREATE_CHILD on our xns %s: %s, want EPERM", who,
+			ret < 0 ? strerror(-ret) : "a file");
+	ret = xns_create_child(args->nsfd);
+	xns_child_check(ret == -EPERM,
+			"NS_CREATE_CHILD on another xns %s: %s, want EPERM", who,
+			ret < 0 ? strerror(-ret) : "a file");
+	xns_child_check(lowest_free_fd(own) == low,
+			"a refused NS_CREATE_CHILD left a file open");
+	ret = xns_unshare();
+	xns_child_check(ret == -EPERM, "unshare %s: %s, want EPERM", who,
+			ret ? strerror(-ret) : "success");
+	xns_child_check(child_inum() == before, "a refused create moved us");
+	close(own);
+}
+
+static int create_child_nobody_helper(__always_unused struct xns_child *c,
+				      void *arg)
+{
+	close(become_nobody(arg));
+	create_child_refused(arg, "as uid 65534");
+	return 0;
+}
+
+static int create_child_nocap_helper(__always_unused struct xns_child *c,
+				     void *arg)
+{
+	int ret = drop_sys_admin();
+
+	xns_child_check(!ret, "dropping CAP_SYS_ADMIN: %s", strerror(-ret));
+	xns_child_check(geteuid() == 0, "not root any more");
+	create_child_refused(arg, "as root without CAP_SYS_ADMIN");
+	return 0;
+}
+
+TEST_F(perm, unprivileged_cannot_create_child)
+{
+	struct xns_holder_args one = { .depth = 1 };
+	struct xns_holder_report rep;
+	struct perm_args args = {};
+	struct xns_ids before, after;
+	__u32 nr = 0, nr_after = 0;
+	int ret;
+
+	ASSERT_EQ(0, xns_holder_start(&self->holder, &one, &rep));
+	args.nsfd = xns_open_ns(self->holder.pid);
+	ASSERT_GE(args.nsfd, 0);
+	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr));
+	ASSERT_EQ(0, xns_ids_list(XNS_NS_TYPE, 0, &before));
+
+	ret = run_helper(_metadata, &self->kid, self->devfd,
+			 create_child_nobody_helper, &args);
+	EXPECT_EQ(0, ret) {
+		TH_LOG("uid 65534: helper failed with exit status %d", ret);
+	}
+	ret = run_helper(_metadata, &self->kid, self->devfd,
+			 create_child_nocap_helper, &args);
+	EXPECT_EQ(0, ret) {
+		TH_LOG("root without CAP_SYS_ADMIN: helper failed with exit status %d",
+		       ret);
+	}
+
+	/* Nothing was made: no new namespace listed, none counted. */
+	ASSERT_EQ(0, xns_ids_list(XNS_NS_TYPE, 0, &after));
+	EXPECT_TRUE(xns_ids_subset(&before, &after)) {
+		TH_LOG("a refused NS_CREATE_CHILD left a namespace listed");
+	}
+	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr_after));
+	EXPECT_GE(nr, nr_after) {
+		TH_LOG("a refused NS_CREATE_CHILD left a namespace behind");
+	}
+	close(args.nsfd);
+	EXPECT_EQ(0, xns_child_stop(&self->holder));
 }
 
 static int setns_helper(__always_unused struct xns_child *c, void *arg)

@@ -647,6 +647,18 @@ static inline bool xns_ids_disjoint(const struct xns_ids *a,
 	return true;
 }
 
+/* Is every id of @b also in @a (nothing new in @b)? */
+static inline bool xns_ids_subset(const struct xns_ids *a,
+				  const struct xns_ids *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nr; i++)
+		if (!xns_ids_has(a, b->id[i]))
+			return false;
+	return true;
+}
+
 static inline bool xns_ids_equal(const struct xns_ids *a,
 				 const struct xns_ids *b)
 {
