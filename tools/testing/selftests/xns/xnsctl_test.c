@@ -272,6 +272,17 @@ static int setup_unshare_nobody(__always_unused void *arg)
 	return xns_drop_privs(XNS_NOBODY, XNS_NOBODY);
 }
 
+/* Nest down to XNS_MAX_DEPTH, below which nothing can be created. */
+static int setup_max_depth(__always_unused void *arg)
+{
+	int ret;
+
+	do {
+		ret = xns_unshare();
+	} while (!ret);
+	return ret == -ENOSPC ? 0 : ret;
+}
+
 /* Set $SHELL to @arg, or unset it if @arg is NULL. */
 static int setup_shell(void *arg)
 {
@@ -1279,6 +1290,18 @@ TEST_F(xnsctl, label_set_eperm)
 	XNSCTL_AS(&r, setup_nobody, NULL, "unshare", "--", "/bin/true");
 	EXPECT_STATUS(1, &r);
 	EXPECT_STREQ("xnsctl: unshare: Operation not permitted\n", r.err);
+}
+
+TEST_F(xnsctl, unshare_enospc)
+{
+	struct run_result r;
+
+	/* At XNS_MAX_DEPTH: the kernel's ENOSPC, and nothing is run. */
+	XNSCTL_AS(&r, setup_max_depth, NULL, "unshare", "--", SH, "-c",
+		  "echo ran");
+	EXPECT_STATUS(1, &r);
+	EXPECT_STREQ("xnsctl: unshare: No space left on device\n", r.err);
+	EXPECT_STREQ("", r.out);
 }
 
 TEST_F(xnsctl, setns_eperm)
