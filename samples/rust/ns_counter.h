@@ -9,10 +9,15 @@
  * (NS_GET_PARENT fails with EINVAL) and are owned by the user namespace of
  * their creator.
  *
- * Namespaces are created with NS_COUNTER_IOC_UNSHARE on /dev/ns_counter,
- * inherited on fork, and entered with setns(fd, 0) or
- * setns(fd, NS_COUNTER_NS_TYPE), which needs CAP_SYS_ADMIN over the
- * namespace's owner and over the caller's user namespace.
+ * A new namespace is created with the nsfs ioctl NS_CREATE_CHILD
+ * (<linux/nsfs.h>) on a file of any counter namespace, e.g. opened from
+ * /proc/self/ns/counter; it needs CAP_SYS_ADMIN in the caller's user
+ * namespace (else EPERM) and returns a file of the new namespace
+ * (O_CLOEXEC), which holds it.  The new namespace does not refer to the
+ * one the ioctl was called on.  Namespaces are inherited on fork and
+ * entered with setns(fd, 0) or setns(fd, NS_COUNTER_NS_TYPE), which needs
+ * CAP_SYS_ADMIN over the namespace's owner and over the caller's user
+ * namespace.
  */
 #ifndef _UAPI_NS_COUNTER_H
 #define _UAPI_NS_COUNTER_H
@@ -45,13 +50,9 @@ struct ns_counter_info {
 
 /*
  * All ioctls act on the caller's counter namespace.  ENOTTY unknown
- * command, EFAULT bad pointer.
+ * command (number 0 is retired), EFAULT bad pointer.
  */
 
-/* Move the caller into a new namespace, with a counter of 0.  EPERM
- * without CAP_SYS_ADMIN in the caller's user namespace.
- */
-#define NS_COUNTER_IOC_UNSHARE	_IO(NS_COUNTER_IOC_MAGIC, 0)
 /* Describe the caller's namespace. */
 #define NS_COUNTER_IOC_GET	_IOR(NS_COUNTER_IOC_MAGIC, 1, struct ns_counter_info)
 /* Add 1 to the counter (wrapping at 2^64); open to every member. */

@@ -6,8 +6,16 @@
  * ("xns:[inum]").  Each namespace holds a table of labels (key -> value),
  * isolated the way the IPC namespace isolates SysV IPC ids.
  *
- * Namespaces are created with XNS_IOC_UNSHARE on /dev/xns, inherited on
- * fork, and entered with setns(fd, 0) or setns(fd, XNS_NS_TYPE).
+ * A new child of a namespace is created with the nsfs ioctl
+ * NS_CREATE_CHILD (<linux/nsfs.h>) on a file of it, e.g. opened from
+ * /proc/self/ns/xns: it returns a file of the child (O_CLOEXEC), which
+ * holds it.  It needs CAP_SYS_ADMIN in the caller's user namespace, which
+ * owns the child (else EPERM), and fails with ENOSPC if the child would be
+ * deeper than XNS_MAX_DEPTH or beyond the per-user limit (module parameter
+ * max_namespaces).  Namespaces are inherited on fork and entered with
+ * setns(fd, 0) or setns(fd, XNS_NS_TYPE), also through a pidfd, which
+ * needs CAP_SYS_ADMIN over the namespace's owner and over the caller's
+ * user namespace.
  */
 #ifndef _UAPI_LINUX_XNS_H
 #define _UAPI_LINUX_XNS_H
@@ -74,14 +82,10 @@ struct xns_info {
 /*
  * Errors common to all: ENOTTY unknown command, EFAULT bad pointer,
  * EINVAL malformed argument (key empty, not printable or not terminated,
- * value not terminated, reserved field not 0).
+ * value not terminated, reserved field not 0).  Command number 0 is
+ * retired: it fails with ENOTTY.
  */
 
-/* Move the caller into a new child of its namespace.  EPERM without
- * CAP_SYS_ADMIN in the caller's user namespace, ENOSPC at XNS_MAX_DEPTH
- * or at the per-user limit (module parameter max_namespaces).
- */
-#define XNS_IOC_UNSHARE		_IO(XNS_IOC_MAGIC, 0)
 /* Set or replace a label.  EPERM without CAP_SYS_ADMIN over the owning
  * user namespace of the caller's xns, ENOSPC at XNS_LABELS_MAX.
  */

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * in-module-ns - run a program inside non-initial namespaces of the module
- * types: a new xns and a new namespace of the counter sample.
+ * types: a new xns and a new namespace of the counter sample, each made
+ * with NS_CREATE_CHILD on the namespace of the type we are in and entered
+ * with setns().
  *
  * The kernel's own namespaces and pidfd selftests are the regression net
  * for the enabling series, but run from the initial namespace of every
@@ -19,6 +21,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -26,15 +29,19 @@
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/nsfs.h>
 #include <linux/xns.h>
 
 #include "../../../samples/rust/ns_counter.h"
 
+/* A new child of a namespace of a module's type (patch 0010 of xns). */
+#ifndef NS_CREATE_CHILD
+#define NS_CREATE_CHILD		_IO(NSIO, 0x20)
+#endif
+
 #define COUNTER_MODULE		"/lib/modules/rust_ns_counter.ko"
 #define COUNTER_NAME		"rust_ns_counter"
 #define COUNTER_SYSFS		"/sys/module/rust_ns_counter"
-#define COUNTER_DEV		"/dev/ns_counter"
-#define XNS_DEV			"/dev/xns"
 /* Namespaces are freed after an RCU grace period: retry the unload. */
 #define UNLOAD_TRIES		500
 #define UNLOAD_WAIT_NS		10000000L
@@ -75,16 +82,31 @@ static int unload_counter(void)
 	return -1;
 }
 
-/* Move into a new namespace of the type behind @dev (its UNSHARE ioctl). */
-static int unshare_on(const char *dev, unsigned long cmd)
+/*
+ * Move into a new namespace of the type @name (in /proc/self/ns), whose
+ * setns() flag is @type: NS_CREATE_CHILD on our namespace of the type,
+ * then setns() into the child.  -1 with errno set on failure.
+ */
+static int unshare_type(const char *name, int type)
 {
-	int fd, ret;
+	int fd, child, ret, err;
+	char path[64];
 
-	fd = open(dev, O_RDWR | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	ret = ioctl(fd, cmd);
+	child = ioctl(fd, NS_CREATE_CHILD);
+	err = errno;
 	close(fd);
+	if (child < 0) {
+		errno = err;
+		return -1;
+	}
+	ret = setns(child, type);
+	err = errno;
+	close(child);
+	errno = err;
 	return ret;
 }
 
@@ -105,10 +127,10 @@ int main(int argc, char **argv)
 	if (pid < 0)
 		return fail("fork");
 	if (!pid) {
-		if (unshare_on(XNS_DEV, XNS_IOC_UNSHARE))
-			_exit(fail("XNS_IOC_UNSHARE"));
-		if (unshare_on(COUNTER_DEV, NS_COUNTER_IOC_UNSHARE))
-			_exit(fail("NS_COUNTER_IOC_UNSHARE"));
+		if (unshare_type("xns", XNS_NS_TYPE))
+			_exit(fail("a new xns (NS_CREATE_CHILD + setns)"));
+		if (unshare_type("counter", NS_COUNTER_NS_TYPE))
+			_exit(fail("a new counter namespace (NS_CREATE_CHILD + setns)"));
 		execv(argv[1], argv + 1);
 		_exit(fail(argv[1]));
 	}

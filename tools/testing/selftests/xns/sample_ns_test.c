@@ -7,11 +7,14 @@
  * Both types show up in /proc/<pid>/ns on the same nsfs with distinct
  * inode numbers, their namespaces are independent of each other, and
  * each module can be unloaded while the other stays loaded and working.
- * The sample cannot be unloaded while one of its non-initial namespaces
- * has members or any of its nsfs files is open (also one opened from a
- * file handle) or bind-mounted.  Counter namespaces are in the kernel's
- * namespace trees: listns(2) lists them, by NS_COUNTER_NS_TYPE too, and
- * nsfs file handles open them, with the built-in types' visibility rules.
+ * New counter namespaces come from NS_CREATE_CHILD on any counter
+ * namespace's file; they start at 0 and have no parent.  The sample cannot
+ * be unloaded while one of its non-initial namespaces has members or any
+ * of its nsfs files is open (also one opened from a file handle or
+ * returned by NS_CREATE_CHILD) or bind-mounted.  Counter namespaces are in
+ * the kernel's namespace trees: listns(2) lists them, by NS_COUNTER_NS_TYPE
+ * too, and nsfs file handles open them, with the built-in types'
+ * visibility rules.
  *
  * Each test loads the sample ($NS_COUNTER_MODULE, default
  * /lib/modules/rust_ns_counter.ko) and unloads it at the end.  xns must be
@@ -121,6 +124,12 @@ static int nsc_get(int devfd, struct ns_counter_info *info)
 	return xns_ioctl(devfd, NS_COUNTER_IOC_GET, info);
 }
 
+/* Move the calling thread into a new counter namespace (NS_CREATE_CHILD). */
+static int nsc_unshare(void)
+{
+	return xns_unshare_type(NSC_NAME, NS_COUNTER_NS_TYPE);
+}
+
 /* Inode number of the namespace @path links to, parsing "@type:[N]". */
 static int ns_link_inum(const char *path, const char *type, __u32 *inum)
 {
@@ -227,7 +236,7 @@ static int nsc_holder_fn(struct xns_child *c, void *arg)
 {
 	const struct nsc_holder_args *args = arg;
 	struct nsc_view view = {}, kid;
-	int devfd, xfd, ret = 0;
+	int devfd, ret = 0;
 	unsigned int i;
 	pid_t pid;
 
@@ -235,13 +244,9 @@ static int nsc_holder_fn(struct xns_child *c, void *arg)
 	if (devfd < 0)
 		ret = devfd;
 	if (!ret && args->counter)
-		ret = xns_ioctl(devfd, NS_COUNTER_IOC_UNSHARE, NULL);
-	if (!ret && args->xns) {
-		xfd = xns_open_dev();
-		ret = xfd < 0 ? xfd : xns_unshare(xfd);
-		if (xfd >= 0)
-			close(xfd);
-	}
+		ret = nsc_unshare();
+	if (!ret && args->xns)
+		ret = xns_unshare();
 	for (i = 0; !ret && i < args->incs; i++)
 		ret = xns_ioctl(devfd, NS_COUNTER_IOC_INC, NULL);
 	if (devfd >= 0)
@@ -489,6 +494,8 @@ TEST_F(sample, counter)
 	EXPECT_EQ(0, xns_child_stop(&self->kid));
 
 	EXPECT_EQ(-ENOTTY, xns_ioctl(devfd, _IO(NS_COUNTER_IOC_MAGIC, 3), NULL));
+	/* Its old creation command: namespaces come from NS_CREATE_CHILD. */
+	EXPECT_EQ(-ENOTTY, xns_ioctl(devfd, _IO(NS_COUNTER_IOC_MAGIC, 0), NULL));
 }
 
 /* Probe: setns() into both namespaces of a holder, one at a time. */
@@ -722,20 +729,29 @@ static int unpriv_child(__always_unused struct xns_child *c, void *arg)
 
 	ret = xns_drop_privs(XNS_NOBODY, XNS_NOBODY);
 	xns_child_check(!ret, "drop privileges: %s", strerror(-ret));
-	ret = xns_ioctl(fds[0], NS_COUNTER_IOC_UNSHARE, NULL);
-	xns_child_check(ret == -EPERM, "UNSHARE without CAP_SYS_ADMIN: %s",
-			ret ? strerror(-ret) : "success");
+	/* Refused by the ioctl, on any counter namespace's file. */
+	nsfd = ns_open(0, NSC_NAME);
+	xns_child_check(nsfd >= 0, "open counter ns: %s", strerror(-nsfd));
+	ret = xns_create_child(nsfd);
+	xns_child_check(ret == -EPERM,
+			"NS_CREATE_CHILD without CAP_SYS_ADMIN: %s, want EPERM",
+			ret < 0 ? strerror(-ret) : "success");
+	close(nsfd);
+	ret = xns_create_child(fds[1]);
+	xns_child_check(ret == -EPERM,
+			"NS_CREATE_CHILD of the initial ns without CAP_SYS_ADMIN: %s",
+			ret < 0 ? strerror(-ret) : "success");
 	ret = xns_ioctl(fds[0], NS_COUNTER_IOC_INC, NULL);
 	xns_child_check(!ret, "INC unprivileged: %s", strerror(-ret));
 
 	if (xns_enter_userns())
 		return XNS_CHILD_SKIP;
 	xns_child_check(!ns_pid_inum(0, NSC_NAME, &before), "readlink");
-	ret = xns_ioctl(fds[0], NS_COUNTER_IOC_UNSHARE, NULL);
-	xns_child_check(!ret, "UNSHARE as root of a user namespace: %s",
+	ret = nsc_unshare();
+	xns_child_check(!ret, "unshare as root of a user namespace: %s",
 			strerror(-ret));
 	xns_child_check(!ns_pid_inum(0, NSC_NAME, &after), "readlink");
-	xns_child_check(before != after, "UNSHARE kept counter %u", before);
+	xns_child_check(before != after, "unshare kept counter %u", before);
 
 	/* The new namespace is owned by the new user namespace. */
 	xns_child_check(!xns_path_ino("/proc/self/ns/user", &user_ino, NULL),
@@ -1137,7 +1153,6 @@ struct nsc_userns_report {
 };
 
 struct nsc_userns_args {
-	int devfd;		/* /dev/ns_counter */
 	struct xns_ns_handle init_handle;
 };
 
@@ -1170,8 +1185,9 @@ static int nsc_userns_child(struct xns_child *c, void *arg)
 	xns_child_check(!ret, "enter a user namespace: %s", strerror(-ret));
 	ret = xns_path_ns_id("/proc/self/ns/user", &rep.userns_id);
 	xns_child_check(!ret, "NS_GET_ID of the user ns: %s", strerror(-ret));
-	ret = xns_ioctl(args->devfd, NS_COUNTER_IOC_UNSHARE, NULL);
-	xns_child_check(!ret, "NS_COUNTER_IOC_UNSHARE: %s", strerror(-ret));
+	ret = nsc_unshare();
+	xns_child_check(!ret, "unshare (NS_CREATE_CHILD + setns): %s",
+			strerror(-ret));
 	ret = nsc_pid_ns_id(0, &rep.id);
 	xns_child_check(!ret, "NS_GET_ID: %s", strerror(-ret));
 
@@ -1207,9 +1223,6 @@ TEST_F(sample, listns_visibility)
 	struct xns_ids l;
 	int ret;
 
-	self->fd = nsc_open_dev();
-	ASSERT_GE(self->fd, 0);
-	args.devfd = self->fd;
 	self->fd2 = ns_open(1, NSC_NAME);
 	ASSERT_GE(self->fd2, 0);
 	ASSERT_EQ(0, xns_fd_ns_id(self->fd2, &init_id));
@@ -1365,6 +1378,184 @@ TEST_F(sample, busy_while_handle_open)
 	close(self->fd);
 	self->fd = -1;
 	expect_unloads(_metadata, "closing it");
+}
+
+/*
+ * NS_CREATE_CHILD on counter namespaces: a new namespace owned by the
+ * caller's user namespace, with a counter of 0, that does not refer to
+ * the namespace of the file (NS_GET_PARENT: EINVAL).
+ */
+
+/* NS_GET_PARENT of a counter namespace file must fail with EINVAL. */
+static void expect_no_parent(struct __test_metadata *_metadata, int fd)
+{
+	int ret = ioctl(fd, NS_GET_PARENT);
+
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(EINVAL, errno) {
+		TH_LOG("NS_GET_PARENT of a new counter namespace: %m, want EINVAL");
+	}
+	if (ret >= 0)
+		close(ret);
+}
+
+TEST_F(sample, create_child)
+{
+	struct stat st, st_init, st_user, st_owner;
+	__u64 init_id = 0, id = 0;
+	struct enter_args eargs;
+	struct xns_ns_handle h;
+	__u32 before = 0, after = 0;
+	int ufd;
+
+	ASSERT_EQ(0, stat("/proc/self/ns/user", &st_user));
+	ASSERT_EQ(0, ns_pid_inum(0, NSC_NAME, &before));
+	self->fd = ns_open(0, NSC_NAME);
+	ASSERT_GE(self->fd, 0);
+	ASSERT_EQ(0, xns_fd_ns_id(self->fd, &init_id));
+	self->fd2 = xns_create_child(self->fd);
+	ASSERT_LE(0, self->fd2) {
+		TH_LOG("NS_CREATE_CHILD on %s: %s", NSC_SELF_LINK,
+		       strerror(-self->fd2));
+	}
+	EXPECT_EQ(FD_CLOEXEC, fcntl(self->fd2, F_GETFD));
+	EXPECT_EQ(NS_COUNTER_NS_TYPE, ioctl(self->fd2, NS_GET_NSTYPE));
+	ASSERT_EQ(0, fstat(self->fd, &st_init));
+	ASSERT_EQ(0, fstat(self->fd2, &st));
+	EXPECT_EQ(st_init.st_dev, st.st_dev);
+	EXPECT_NE(st_init.st_ino, st.st_ino);
+	ASSERT_EQ(0, xns_fd_ns_id(self->fd2, &id));
+	EXPECT_NE(init_id, id);
+	expect_no_parent(_metadata, self->fd2);
+	ufd = ioctl(self->fd2, NS_GET_USERNS);
+	ASSERT_GE(ufd, 0) {
+		TH_LOG("NS_GET_USERNS: %m");
+	}
+	ASSERT_EQ(0, fstat(ufd, &st_owner));
+	close(ufd);
+	EXPECT_EQ(st_user.st_ino, st_owner.st_ino) {
+		TH_LOG("a new counter namespace is not owned by the caller's user namespace");
+	}
+
+	/* Nobody moved; the file alone holds it, listed. */
+	ASSERT_EQ(0, ns_pid_inum(0, NSC_NAME, &after));
+	EXPECT_EQ(before, after);
+	EXPECT_EQ(0, xns_wait_listed(NS_COUNTER_NS_TYPE, id, true, 0)) {
+		TH_LOG("listns does not show a counter namespace held by its file");
+	}
+	nsc_handle_of(_metadata, self->fd2, id, &h);
+
+	/* Entered (by a probe): its own counter, 0. */
+	eargs.fd = self->fd2;
+	eargs.inum = st.st_ino;
+	eargs.value = 0;
+	EXPECT_EQ(0, xns_run_child(enter_child, &eargs));
+
+	/* Closing the file frees it. */
+	close(self->fd2);
+	self->fd2 = -1;
+	EXPECT_EQ(0, xns_wait_listed(NS_COUNTER_NS_TYPE, id, false,
+				     XNS_SETTLE_MS));
+	EXPECT_EQ(-ESTALE, xns_wait_stale(&h, XNS_SETTLE_MS));
+}
+
+TEST_F(sample, create_child_of_other_namespace)
+{
+	struct nsc_holder_args args = { .counter = true, .incs = 3 };
+	__u64 holder_id = 0, id = 0;
+	struct enter_args eargs;
+	struct nsc_view view;
+	struct stat st;
+
+	/* A namespace the test is not in, with a counter of 3. */
+	ASSERT_EQ(0, nsc_holder_start(&self->kid, &args, &view));
+	EXPECT_EQ(3U, view.info.value);
+	self->fd = ns_open(self->kid.pid, NSC_NAME);
+	ASSERT_GE(self->fd, 0);
+	ASSERT_EQ(0, xns_fd_ns_id(self->fd, &holder_id));
+	self->fd2 = xns_create_child(self->fd);
+	ASSERT_LE(0, self->fd2) {
+		TH_LOG("NS_CREATE_CHILD on another task's counter ns: %s",
+		       strerror(-self->fd2));
+	}
+	ASSERT_EQ(0, xns_fd_ns_id(self->fd2, &id));
+	EXPECT_NE(holder_id, id);
+	expect_no_parent(_metadata, self->fd2);
+
+	/* It does not keep the other one alive. */
+	ASSERT_EQ(0, xns_child_stop(&self->kid));
+	close(self->fd);
+	self->fd = -1;
+	EXPECT_EQ(0, xns_wait_listed(NS_COUNTER_NS_TYPE, holder_id, false,
+				     XNS_SETTLE_MS));
+	EXPECT_EQ(0, xns_wait_listed(NS_COUNTER_NS_TYPE, id, true, 0));
+
+	/* Nor does it inherit its counter. */
+	ASSERT_EQ(0, fstat(self->fd2, &st));
+	eargs.fd = self->fd2;
+	eargs.inum = st.st_ino;
+	eargs.value = 0;
+	EXPECT_EQ(0, xns_run_child(enter_child, &eargs));
+}
+
+/* Probe, unprivileged: NS_CREATE_CHILD is refused, on any counter ns. */
+static int create_refused_child(__always_unused struct xns_child *c,
+				void *arg)
+{
+	int initfd = *(int *)arg;
+	__u32 before = 0, after = 0;
+	int ret, own;
+
+	ret = xns_drop_privs(XNS_NOBODY, XNS_NOBODY);
+	xns_child_check(!ret, "drop privileges: %s", strerror(-ret));
+	xns_child_check(!ns_pid_inum(0, NSC_NAME, &before), "readlink");
+	own = ns_open(0, NSC_NAME);
+	xns_child_check(own >= 0, "open counter ns: %s", strerror(-own));
+	ret = xns_create_child(own);
+	xns_child_check(ret == -EPERM,
+			"NS_CREATE_CHILD without CAP_SYS_ADMIN: %s, want EPERM",
+			ret < 0 ? strerror(-ret) : "a file");
+	ret = xns_create_child(initfd);
+	xns_child_check(ret == -EPERM,
+			"NS_CREATE_CHILD on a root-owned file: %s, want EPERM",
+			ret < 0 ? strerror(-ret) : "a file");
+	ret = nsc_unshare();
+	xns_child_check(ret == -EPERM, "unshare: %s, want EPERM",
+			ret ? strerror(-ret) : "success");
+	xns_child_check(!ns_pid_inum(0, NSC_NAME, &after) && after == before,
+			"a refused create moved us");
+	close(own);
+	return 0;
+}
+
+TEST_F(sample, create_child_refused_leaves_nothing)
+{
+	struct xns_ids before, after;
+
+	self->fd = ns_open(1, NSC_NAME);
+	ASSERT_GE(self->fd, 0);
+	nsc_list(_metadata, NS_COUNTER_NS_TYPE, 0, &before);
+	EXPECT_EQ(0, xns_run_child(create_refused_child, &self->fd));
+	nsc_list(_metadata, NS_COUNTER_NS_TYPE, 0, &after);
+	EXPECT_TRUE(xns_ids_subset(&before, &after)) {
+		TH_LOG("a refused NS_CREATE_CHILD left a counter namespace listed");
+	}
+}
+
+TEST_F(sample, busy_while_created_child_open)
+{
+	self->fd = ns_open(0, NSC_NAME);
+	ASSERT_GE(self->fd, 0);
+	self->fd2 = xns_create_child(self->fd);
+	ASSERT_LE(0, self->fd2) {
+		TH_LOG("NS_CREATE_CHILD: %s", strerror(-self->fd2));
+	}
+	close(self->fd);
+	self->fd = -1;
+	expect_busy(_metadata, "an NS_CREATE_CHILD file is open");
+	close(self->fd2);
+	self->fd2 = -1;
+	expect_unloads(_metadata, "closing the NS_CREATE_CHILD file");
 }
 
 TEST_HARNESS_MAIN

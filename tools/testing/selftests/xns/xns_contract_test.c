@@ -15,8 +15,9 @@
  *    namespace holding the bind mount dies;
  *  - other_ns_keep_xns: unshare(CLONE_NEWUTS), unshare(CLONE_NEWNS), clone3
  *    with CLONE_NEWUTS and setns() of a UTS namespace keep the xns;
- *  - thread_unshare: XNS_IOC_UNSHARE moves the calling thread only, as
- *    /proc/<pid>/task/<tid>/ns/xns shows;
+ *  - thread_unshare: NS_CREATE_CHILD on /proc/thread-self/ns/xns and
+ *    setns() move the calling thread only, as /proc/<pid>/task/<tid>/ns/xns
+ *    shows;
  *  - zombie_readlink: the namespace links of a zombie behave as its
  *    /proc/<pid>/ns/uts does (ENOENT).
  *
@@ -185,7 +186,7 @@ TEST_F(contract, aliased_inode_locks)
 	char byte;
 
 	/* X, with the test and a child in it. */
-	ASSERT_EQ(0, xns_unshare(self->devfd));
+	ASSERT_EQ(0, xns_unshare());
 	ASSERT_EQ(0, xns_child_start(&kid, hold_fn, NULL));
 	ASSERT_EQ(0, xns_child_recv(&kid, &byte, 1));
 	make_private_mounts(_metadata);
@@ -309,7 +310,7 @@ TEST_F(contract, pin_o_path)
 static void child_enter_labelled(int devfd, const char *key,
 				 const char *value, struct xns_info *info)
 {
-	int ret = xns_unshare(devfd);
+	int ret = xns_unshare();
 
 	xns_child_check(!ret, "UNSHARE: %s", strerror(-ret));
 	ret = xns_label_set(devfd, key, value);
@@ -587,7 +588,7 @@ static void *unshare_thread(void *arg)
 	char byte;
 
 	t->tid = gettid();
-	t->err = xns_unshare(t->devfd);
+	t->err = xns_unshare();
 	if (!t->err)
 		t->err = xns_label_set(t->devfd, "thread", "only");
 	if (!t->err)
@@ -613,7 +614,7 @@ TEST_F(contract, thread_unshare)
 	char byte = 0;
 
 	/* Threads share the namespaces of the process at first: X. */
-	ASSERT_EQ(0, xns_unshare(self->devfd));
+	ASSERT_EQ(0, xns_unshare());
 	ASSERT_EQ(0, xns_get_info(self->devfd, &info));
 	mine = info.inum;
 	ASSERT_EQ(0, pipe2(t.go, O_CLOEXEC));
@@ -694,7 +695,7 @@ TEST_F(contract, zombie_readlink)
 	ASSERT_LE(0, pid);
 	if (!pid) {
 		/* Both in namespaces of their own that die with it. */
-		if (xns_unshare(self->devfd) || unshare(CLONE_NEWUTS))
+		if (xns_unshare() || unshare(CLONE_NEWUTS))
 			_exit(1);
 		_exit(0);
 	}

@@ -102,7 +102,7 @@ FIXTURE_SETUP(fault)
 	ASSERT_EQ(0, xns_self_inum(&st->orig_inum));
 	ASSERT_EQ(0, xns_nr_live(st->devfd, &st->nr_live));
 	/* The label calls work on a namespace of their own. */
-	ASSERT_EQ(0, xns_unshare(st->devfd));
+	ASSERT_EQ(0, xns_unshare());
 	ASSERT_EQ(0, xns_label_set(st->devfd, "kept", "value"));
 	st->nr_labels = 1;
 }
@@ -336,10 +336,21 @@ TEST_F(fault, label_list)
 	EXPECT_NE(0U, self->st.points + self->st.all_failed);
 }
 
-/* Create a namespace; going back to the test's own drops it. */
+/* NS_CREATE_CHILD alone; closing the child's file drops the child. */
 static int create(struct fault_state *st)
 {
-	return xns_unshare(st->devfd);
+	int fd = xns_create_child(st->orig_fd);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+/* Create a namespace and enter it; going back to the test's own drops it. */
+static int create_enter(__always_unused struct fault_state *st)
+{
+	return xns_unshare();
 }
 
 static int back_home(struct fault_state *st)
@@ -361,9 +372,23 @@ TEST_F(fault, create)
 
 	/* Leaving the set-up's namespace frees it: it has no other user. */
 	ASSERT_EQ(0, back_home(st));
-	fault_loop(_metadata, st, create, at_home, back_home);
+	fault_loop(_metadata, st, create, at_home, NULL);
 	EXPECT_NE(0U, st->points + st->all_failed);
-	/* So is every namespace that a failed or undone create made. */
+	/* So is every namespace that a failed create made, or a file left. */
+	EXPECT_EQ(0, xns_wait_nr_live(st->devfd, st->nr_live, XNS_SETTLE_MS,
+				      &seen)) {
+		TH_LOG("nr_live %u, want %u", seen, st->nr_live);
+	}
+}
+
+TEST_F(fault, create_enter)
+{
+	struct fault_state *st = &self->st;
+	__u32 seen = 0;
+
+	ASSERT_EQ(0, back_home(st));
+	fault_loop(_metadata, st, create_enter, at_home, back_home);
+	EXPECT_NE(0U, st->points + st->all_failed);
 	EXPECT_EQ(0, xns_wait_nr_live(st->devfd, st->nr_live, XNS_SETTLE_MS,
 				      &seen)) {
 		TH_LOG("nr_live %u, want %u", seen, st->nr_live);

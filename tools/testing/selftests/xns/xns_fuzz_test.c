@@ -21,7 +21,9 @@
  * every call the namespace (XNS_IOC_GET_INFO but nr_live, the sorted
  * LABEL_LIST, LABEL_GET of each key) must be unchanged, unless the call
  * succeeded at changing it, and nsfs ioctls must leave no descriptor
- * behind.
+ * behind.  NS_CREATE_CHILD, the only nsfs ioctl that creates, must give a
+ * new xns (or ENOSPC at XNS_MAX_DEPTH) on each file; now and then the
+ * fuzzer enters a child of its own namespace made so, as an unshare.
  *
  * Tests: dev_ioctls (/dev/xns only), nsfs_ioctls (mostly nsfs, on the
  * caller's namespace, one it is not below and a child one), userns (both,
@@ -73,11 +75,12 @@
 #define NS_CMD_GET_OWNER_UID	NSFS_CMD(_IOC_NONE, 4, 0)
 #define NS_CMD_GET_MNTNS_ID	NSFS_CMD(_IOC_READ, 5, 8)
 #define NS_CMD_GET_ID		NSFS_CMD(_IOC_READ, 13, 8)
+#define NS_CMD_CREATE_CHILD	NSFS_CMD(_IOC_NONE, 0x20, 0)
 #define NS_CLONE_NEWUSER	0x10000000
 
 static const unsigned int dev_cmds[] = {
-	XNS_IOC_UNSHARE, XNS_IOC_LABEL_SET, XNS_IOC_LABEL_GET,
-	XNS_IOC_LABEL_DEL, XNS_IOC_LABEL_LIST, XNS_IOC_GET_INFO,
+	XNS_IOC_LABEL_SET, XNS_IOC_LABEL_GET, XNS_IOC_LABEL_DEL,
+	XNS_IOC_LABEL_LIST, XNS_IOC_GET_INFO,
 };
 
 #define NR_DEV_CMDS	ARRAY_SIZE(dev_cmds)
@@ -90,7 +93,7 @@ static const unsigned int ns_cmds[] = {
 	NSFS_CMD(_IOC_READ, 10, MNT_INFO_VER0),
 	NSFS_CMD(_IOC_READ, 11, MNT_INFO_VER0),
 	NSFS_CMD(_IOC_READ, 12, MNT_INFO_VER0),
-	NS_CMD_GET_ID,
+	NS_CMD_GET_ID, NS_CMD_CREATE_CHILD,
 };
 
 #define NR_NS_CMDS	ARRAY_SIZE(ns_cmds)
@@ -128,6 +131,7 @@ enum keys_kind {
 #define EXPECT_ANY		INT_MIN
 #define EXPECT_FD_USERNS	(INT_MIN + 1)
 #define EXPECT_FD_PARENT	(INT_MIN + 2)
+#define EXPECT_FD_CHILD		(INT_MIN + 3)
 
 /* Outcomes counted, for the summary. */
 static const int outcome_errnos[] = {
@@ -172,6 +176,11 @@ struct fuzzer {
 	bool writable;
 	int nsfd[NR_NSFD];
 	__u32 child_parent_inum;
+	/* Depths of the namespaces of nsfd[NSFD_OTHER] and nsfd[NSFD_CHILD]. */
+	__u32 other_depth;
+	__u32 child_depth;
+	__u64 creates;
+	__u64 enters;
 	struct snap cur;
 	struct snap now;
 	char keybuf[XNS_LABELS_MAX][XNS_LABEL_KEY_MAX];
@@ -644,8 +653,7 @@ static void build_dev_call(struct fuzzer *f, struct dev_call *c)
 			}
 		} while (vfs_cmd(cmd) || dev_cmd_index(cmd) >= 0);
 	} else {
-		/* UNSHARE rarely: every success makes the namespace deeper. */
-		c->exact = rnd(f, 60) ? 1 + rnd(f, NR_DEV_CMDS - 1) : 0;
+		c->exact = rnd(f, NR_DEV_CMDS);
 		cmd = dev_cmds[c->exact];
 	}
 	c->cmd = cmd;
@@ -658,22 +666,18 @@ static void build_dev_call(struct fuzzer *f, struct dev_call *c)
 	 * The kernel follows the key pointer of a LABEL_LIST: it must not be
 	 * whatever an earlier call left on the mprotect()ed page.
 	 */
-	if (c->exact == 4 && c->pk == PK_FLIP)
+	if (c->exact >= 0 && cmd == XNS_IOC_LABEL_LIST && c->pk == PK_FLIP)
 		c->pk = PK_NULL;
-	switch (c->exact) {
-	case 0:		/* UNSHARE ignores its argument */
-		c->arg = arg_ptr(f, &c->pk, 8, 0);
-		c->expect = f->cur.depth < XNS_MAX_DEPTH ? 0 : -ENOSPC;
-		return;
-	case 1:
-	case 2:
-	case 3:
+	switch (c->exact < 0 ? 0 : cmd) {
+	case XNS_IOC_LABEL_SET:
+	case XNS_IOC_LABEL_GET:
+	case XNS_IOC_LABEL_DEL:
 		c->arg = arg_ptr(f, &c->pk, sizeof(struct xns_label), 0);
 		break;
-	case 4:
+	case XNS_IOC_LABEL_LIST:
 		c->arg = arg_ptr(f, &c->pk, sizeof(struct xns_label_list), 512);
 		break;
-	case 5:
+	case XNS_IOC_GET_INFO:
 		c->arg = arg_ptr(f, &c->pk, sizeof(struct xns_info), 1024);
 		break;
 	default:
@@ -793,14 +797,6 @@ static int check_change(struct fuzzer *f, struct dev_call *c)
 		return fz_fail(f, "cmd %#x is not an xns ioctl but succeeded",
 			       c->cmd);
 	switch (c->cmd) {
-	case XNS_IOC_UNSHARE:
-		if (f->now.depth != f->cur.depth + 1 || f->now.n ||
-		    f->now.inum == f->cur.inum)
-			return fz_fail(f, "UNSHARE: depth %u -> %u, %u labels",
-				       f->cur.depth, f->now.depth, f->now.n);
-		/* The new namespace belongs to the caller's user namespace. */
-		f->writable = true;
-		return 1;
 	case XNS_IOC_LABEL_SET:
 	case XNS_IOC_LABEL_DEL:
 		if (c->pk != PK_VALID && c->pk != PK_RO)
@@ -832,8 +828,7 @@ static int dev_step(struct fuzzer *f)
 	if (ret > 0 || (err && !dev_errno_ok(err)))
 		return fz_fail(f, "/dev/xns cmd %#x (%s arg): %d, %s", c.cmd,
 			       pk_names[c.pk], ret, errname(err));
-	if (c.expect != EXPECT_ANY && -err != c.expect &&
-	    !(c.cmd == XNS_IOC_UNSHARE && err == ENOSPC))
+	if (c.expect != EXPECT_ANY && -err != c.expect)
 		return fz_fail(f, "/dev/xns %#x (%s arg, key %.64s, list %u/%u/%d): %s, want %s",
 			       c.cmd, pk_names[c.pk], c.label.key,
 			       c.list.count, c.list.reserved, c.kk,
@@ -861,6 +856,19 @@ static int dev_step(struct fuzzer *f)
 	return 0;
 }
 
+/* The depth of the namespace of the file of kind @kind. */
+static __u32 ns_depth(struct fuzzer *f, enum ns_fd_kind kind)
+{
+	switch (kind) {
+	case NSFD_OWN:
+		return f->cur.depth;
+	case NSFD_OTHER:
+		return f->other_depth;
+	default:
+		return f->child_depth;
+	}
+}
+
 /* The expected outcome of nsfs command @cmd on a file of kind @kind. */
 static int expect_ns(struct fuzzer *f, unsigned int cmd, enum ns_fd_kind kind,
 		     enum ptr_kind pk)
@@ -883,6 +891,13 @@ static int expect_ns(struct fuzzer *f, unsigned int cmd, enum ns_fd_kind kind,
 		if (pk == PK_FLIP)
 			return EXPECT_ANY;
 		return pk == PK_VALID ? 0 : -EFAULT;
+	case NS_CMD_CREATE_CHILD:
+		/*
+		 * The argument is ignored, and the caller has CAP_SYS_ADMIN
+		 * in its user namespace (which owns the child) in every test.
+		 */
+		return ns_depth(f, kind) < XNS_MAX_DEPTH ? EXPECT_FD_CHILD :
+		       -ENOSPC;
 	}
 	/* NS_MNT_GET_{INFO,NEXT,PREV} accept any size from version 0 up. */
 	if (_IOC_TYPE(cmd) == NSIO && nr >= 10 && nr <= 12 &&
@@ -917,12 +932,63 @@ static int check_ns_fd(struct fuzzer *f, int fd, int expect)
 	return 0;
 }
 
+/*
+ * A file NS_CREATE_CHILD returned for the file @parent of kind @kind: a
+ * new xns, close-on-exec, whose parent is @parent's namespace.  Returns 1
+ * if the fuzzer entered it (a child of its own namespace, sometimes), so
+ * that its namespace changed, 0 if not, -1 on a failed check.
+ */
+static int check_child_fd(struct fuzzer *f, int fd, int parent,
+			  enum ns_fd_kind kind)
+{
+	int type = ioctl(fd, NS_GET_NSTYPE), pfd, ret = 0;
+	__u32 inum = 0, parent_inum = 0, pinum = 0;
+
+	f->creates++;
+	if (type != XNS_NS_TYPE || xns_fd_inum(fd, &inum) ||
+	    xns_fd_inum(parent, &parent_inum) || inum == parent_inum)
+		return fz_fail(f, "NS_CREATE_CHILD on the %s xns file gave type %#x inode %u",
+			       nsfd_names[kind], type, inum);
+	if (fcntl(fd, F_GETFD) != FD_CLOEXEC)
+		return fz_fail(f, "NS_CREATE_CHILD: not close-on-exec");
+	/* NS_GET_PARENT shows it where it is the caller's namespace or below. */
+	if (kind == NSFD_OWN ||
+	    (kind == NSFD_CHILD && f->child_parent_inum == f->cur.inum)) {
+		pfd = ioctl(fd, NS_GET_PARENT);
+		if (pfd >= 0) {
+			ret = xns_fd_inum(pfd, &pinum);
+			close(pfd);
+		}
+		if (pfd < 0 || ret || pinum != parent_inum)
+			return fz_fail(f, "NS_CREATE_CHILD on the %s xns file: parent %u, want %u",
+				       nsfd_names[kind], pinum, parent_inum);
+	}
+	if (kind != NSFD_OWN || rnd(f, 4))
+		return 0;
+	ret = xns_setns(fd, rnd(f, 2) ? 0 : XNS_NS_TYPE);
+	if (ret)
+		return fz_fail(f, "setns into a child of the own xns: %s",
+			       strerror(-ret));
+	f->enters++;
+	if (take_snap(f, &f->now))
+		return -1;
+	if (f->now.depth != f->cur.depth + 1 || f->now.n ||
+	    f->now.inum != inum)
+		return fz_fail(f, "entered child: depth %u -> %u, %u labels, xns %u, want %u",
+			       f->cur.depth, f->now.depth, f->now.n,
+			       f->now.inum, inum);
+	memcpy(&f->cur, &f->now, sizeof(f->cur));
+	/* The new namespace belongs to the caller's user namespace. */
+	f->writable = true;
+	return 1;
+}
+
 static int ns_step(struct fuzzer *f)
 {
 	enum ns_fd_kind kind = rnd(f, NR_NSFD);
 	unsigned int r = rnd(f, 100), cmd;
 	enum ptr_kind pk = pick_pk(f);
-	int fd = f->nsfd[kind], low = -1, ret, err, expect, newfd;
+	int fd = f->nsfd[kind], low = -1, ret, err, expect, newfd, entered = 0;
 	const char *diff;
 	void *arg;
 	__u64 id;
@@ -934,7 +1000,7 @@ static int ns_step(struct fuzzer *f)
 			cmd = splitmix64(&f->rng);
 		} while (vfs_cmd(cmd) || is_ns_cmd(cmd));
 	} else if (r < 50) {
-		cmd = _IOC(rnd(f, 4), NSIO, rnd(f, 20),
+		cmd = _IOC(rnd(f, 4), NSIO, rnd(f, 8) ? rnd(f, 20) : 0x20,
 			   rnd(f, 2) ? rnd(f, 64) : rnd(f, 1 << 14));
 	} else {
 		cmd = ns_cmds[rnd(f, NR_NS_CMDS)];
@@ -953,7 +1019,7 @@ static int ns_step(struct fuzzer *f)
 	f->ns_calls++;
 	count_outcome(f, err);
 	if (err && err != ENOTTY && err != EFAULT && err != EINVAL &&
-	    err != EPERM)
+	    err != EPERM && err != ENOSPC)
 		return fz_fail(f, "nsfs cmd %#x on the %s xns file (%s arg): %s",
 			       cmd, nsfd_names[kind], pk_names[pk], errname(err));
 	if (ret >= 0 && (expect == EXPECT_FD_USERNS ||
@@ -962,6 +1028,12 @@ static int ns_step(struct fuzzer *f)
 		ret = check_ns_fd(f, newfd, expect);
 		close(newfd);
 		if (ret < 0)
+			return -1;
+	} else if (ret >= 0 && expect == EXPECT_FD_CHILD) {
+		newfd = ret;
+		entered = check_child_fd(f, newfd, fd, kind);
+		close(newfd);
+		if (entered < 0)
 			return -1;
 	} else if (expect != EXPECT_ANY && (err ? -err : ret) != expect) {
 		if (ret > 0 && expect != XNS_NS_TYPE)
@@ -980,6 +1052,9 @@ static int ns_step(struct fuzzer *f)
 	if (f->check_fds && lowest_free_fd(f) != low)
 		return fz_fail(f, "nsfs cmd %#x: descriptors changed (%d free before)",
 			       cmd, low);
+	/* Entering a child was checked, and its state taken, above. */
+	if (entered)
+		return 0;
 	if (take_snap(f, &f->now))
 		return -1;
 	diff = snap_diff(&f->cur, &f->now);
@@ -1028,6 +1103,7 @@ static int open_ns_fds(struct fuzzer *f, int other)
 		return fz_fail(f, "child xns file: %s, exit %d",
 			       strerror(-f->nsfd[NSFD_CHILD]), ret);
 	f->child_parent_inum = f->cur.inum;
+	f->child_depth = f->cur.depth + 1;
 	return 0;
 }
 
@@ -1116,7 +1192,7 @@ static void fuzz_loop(struct fuzzer *f, int other, unsigned int dev_pct)
 		} else if (ns_step(f)) {
 			break;
 		}
-		/* After an UNSHARE, look at the new namespace's file. */
+		/* After entering a child, look at the new namespace's file. */
 		if (f->cur.inum != inum) {
 			close(f->nsfd[NSFD_OWN]);
 			f->nsfd[NSFD_OWN] = open(THREAD_SELF_LINK,
@@ -1128,7 +1204,7 @@ static void fuzz_loop(struct fuzzer *f, int other, unsigned int dev_pct)
 }
 
 static void fuzzer_init(struct fuzzer *f, int id, __u64 seed, double seconds,
-			int devfd)
+			int devfd, __u32 other_depth)
 {
 	int i;
 
@@ -1137,6 +1213,7 @@ static void fuzzer_init(struct fuzzer *f, int id, __u64 seed, double seconds,
 	f->rng = seed ^ (0x9e3779b97f4a7c15ULL * (id + 1));
 	f->deadline_ms = now_ms() + (__u64)(seconds * 1000);
 	f->devfd = devfd;
+	f->other_depth = other_depth;
 	f->writable = true;
 	for (i = 0; i < NR_NSFD; i++)
 		f->nsfd[i] = -1;
@@ -1152,6 +1229,7 @@ FIXTURE(fuzz)
 {
 	int devfd;
 	int initfd;
+	__u32 init_depth;
 	struct fuzzer *f;
 	__u64 seed;
 	double seconds;
@@ -1159,6 +1237,7 @@ FIXTURE(fuzz)
 
 FIXTURE_SETUP(fuzz)
 {
+	struct xns_info info;
 	int ret;
 
 	self->devfd = -1;
@@ -1172,9 +1251,11 @@ FIXTURE_SETUP(fuzz)
 	/* The namespace we came from; nsfs ioctls only look at it. */
 	self->initfd = xns_open_ns(0);
 	ASSERT_LE(0, self->initfd);
-	ret = xns_unshare(self->devfd);
+	ASSERT_EQ(0, xns_get_info(self->devfd, &info));
+	self->init_depth = info.depth;
+	ret = xns_unshare();
 	ASSERT_EQ(0, ret) {
-		TH_LOG("XNS_IOC_UNSHARE: %s", strerror(-ret));
+		TH_LOG("NS_CREATE_CHILD + setns: %s", strerror(-ret));
 	}
 	self->f = calloc(NR_THREADS, sizeof(*self->f));
 	ASSERT_NE(NULL, self->f);
@@ -1224,7 +1305,8 @@ TEST_F_TIMEOUT(fuzz, dev_ioctls, 120)
 {
 	__u64 start = now_ms();
 
-	fuzzer_init(self->f, 0, self->seed, self->seconds, self->devfd);
+	fuzzer_init(self->f, 0, self->seed, self->seconds, self->devfd,
+		    self->init_depth);
 	self->f->check_fds = true;
 	fuzz_loop(self->f, self->initfd, 100);
 	fuzzer_fini(self->f);
@@ -1235,9 +1317,10 @@ TEST_F_TIMEOUT(fuzz, nsfs_ioctls, 120)
 {
 	__u64 start = now_ms();
 
-	fuzzer_init(self->f, 0, self->seed, self->seconds, self->devfd);
+	fuzzer_init(self->f, 0, self->seed, self->seconds, self->devfd,
+		    self->init_depth);
 	self->f->check_fds = true;
-	/* A few /dev/xns calls, for UNSHAREs and label changes. */
+	/* A few /dev/xns calls, for label changes. */
 	fuzz_loop(self->f, self->initfd, 10);
 	fuzzer_fini(self->f);
 	report(_metadata, self->f, 1, start);
@@ -1245,15 +1328,16 @@ TEST_F_TIMEOUT(fuzz, nsfs_ioctls, 120)
 
 /*
  * As root in a user namespace of its own, in an xns owned by the initial
- * one: LABEL_SET and LABEL_DEL fail with EPERM, until an UNSHARE makes a
- * namespace the caller owns; NS_GET_USERNS and NS_MNT_GET_NEXT/PREV give
+ * one: LABEL_SET and LABEL_DEL fail with EPERM, until the fuzzer enters a
+ * child made by NS_CREATE_CHILD, which the caller owns; NS_GET_USERNS and NS_MNT_GET_NEXT/PREV give
  * EPERM too.
  */
 TEST_F_TIMEOUT(fuzz, userns, 120)
 {
 	__u64 start = now_ms();
 
-	fuzzer_init(self->f, 0, self->seed, self->seconds, self->devfd);
+	fuzzer_init(self->f, 0, self->seed, self->seconds, self->devfd,
+		    self->init_depth);
 	self->f->check_fds = true;
 	self->f->userns = true;
 	fuzz_loop(self->f, self->initfd, 50);
@@ -1273,9 +1357,9 @@ static void *fuzz_thread(void *p)
 	struct fuzzer *f = a->f;
 	int ret;
 
-	ret = xns_unshare(f->devfd);
+	ret = xns_unshare();
 	if (ret)
-		fz_fail(f, "XNS_IOC_UNSHARE in thread: %s", strerror(-ret));
+		fz_fail(f, "unshare in thread: %s", strerror(-ret));
 	else
 		fuzz_loop(f, a->other, 60);
 	fuzzer_fini(f);
@@ -1331,7 +1415,7 @@ TEST_F_TIMEOUT(fuzz, concurrent, 120)
 	ASSERT_EQ(0, pthread_create(&flip, NULL, flip_thread, &fl));
 	for (i = 0; i < NR_THREADS; i++) {
 		fuzzer_init(&self->f[i], i, self->seed, self->seconds,
-			    self->devfd);
+			    self->devfd, self->init_depth);
 		self->f[i].flip = fl.page;
 		args[i].f = &self->f[i];
 		args[i].other = self->initfd;

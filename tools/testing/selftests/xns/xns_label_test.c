@@ -51,9 +51,9 @@ FIXTURE_SETUP(labels)
 	if (self->devfd < 0)
 		return;
 	/* A fresh namespace: no labels, and nothing left behind. */
-	ret = xns_unshare(self->devfd);
+	ret = xns_unshare();
 	ASSERT_EQ(0, ret) {
-		TH_LOG("XNS_IOC_UNSHARE: %s", strerror(-ret));
+		TH_LOG("NS_CREATE_CHILD + setns: %s", strerror(-ret));
 	}
 	ASSERT_EQ(0, xns_get_info(self->devfd, &info));
 	self->inum = info.inum;
@@ -312,7 +312,7 @@ static int iso_child(struct xns_child *c, __always_unused void *arg)
 	rep.err = xns_label_get(devfd, "parent", rep.value, sizeof(rep.value));
 	xns_child_check(!rep.err, "before unsharing, parent's label: %s",
 			strerror(-rep.err));
-	ret = xns_unshare(devfd);
+	ret = xns_unshare();
 	xns_child_check(!ret, "unshare: %s", strerror(-ret));
 	ret = xns_self_inum(&rep.inum);
 	xns_child_check(!ret, "readlink: %s", strerror(-ret));

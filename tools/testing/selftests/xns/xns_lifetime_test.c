@@ -5,9 +5,9 @@
  * a loop for XNS_STRESS_SECONDS (default 5) while racer processes
  *
  *  - open, query and close /proc/self/ns/xns and readlink it (proc_files),
- *  - open a namespace file, which pins the module, unshare, and setns()
- *    back and forth between pinned files before closing them
- *    (setns_pinned),
+ *  - open a namespace file, which pins the module, create a child with
+ *    NS_CREATE_CHILD on it, and setns() back and forth between the two
+ *    pinned files before closing them (setns_pinned),
  *  - fork children that unshare and exit from their non-initial namespace
  *    (exiting_tasks),
  *  - or all of these at once (all).
@@ -174,9 +174,10 @@ static int race_proc(struct racer *r)
 }
 
 /*
- * (b) pin the initial namespace with a file, unshare, pin the new one, and
- * setns() between the two before closing both.  Once the first file is
- * open the module cannot go, so nothing after it may fail.
+ * (b) pin the initial namespace with a file, make a child with
+ * NS_CREATE_CHILD on that file, which pins the child, enter it, and setns()
+ * between the two before closing both.  Once the first file is open the
+ * module cannot go, so nothing after it may fail.
  */
 static int race_setns(struct racer *r)
 {
@@ -202,15 +203,14 @@ static int race_setns(struct racer *r)
 					 XNS_DEV, XNS_SELF_LINK);
 		goto out;
 	}
-	ret = xns_unshare(devfd);
-	if (ret) {
-		ret = racer_fail(r, -ret, "XNS_IOC_UNSHARE");
+	nsfd = xns_create_child(initfd);
+	if (nsfd < 0) {
+		ret = racer_fail(r, -nsfd, "NS_CREATE_CHILD on the pinned xns");
 		goto out;
 	}
-	nsfd = xns_open_ns(0);
-	if (nsfd < 0) {
-		ret = racer_fail(r, -nsfd, "open %s after unshare",
-				 XNS_SELF_LINK);
+	ret = xns_setns(nsfd, rnd(&r->rng, 2) ? 0 : XNS_NS_TYPE);
+	if (ret) {
+		ret = racer_fail(r, -ret, "setns into the new xns");
 		goto out;
 	}
 	ret = check_ns_file(r, nsfd, THREAD_SELF_LINK, &ns_inum);
@@ -264,9 +264,9 @@ static __noreturn void exit_child(__u64 rng)
 	if (devfd < 0)
 		_exit(dev_gone(-devfd) ? 3 : 10);
 	for (i = 0; i < depth; i++) {
-		ret = xns_unshare(devfd);
+		ret = xns_unshare();
 		if (ret) {
-			fprintf(stderr, "# child: XNS_IOC_UNSHARE: %s\n",
+			fprintf(stderr, "# child: NS_CREATE_CHILD + setns: %s\n",
 				strerror(-ret));
 			_exit(11);
 		}
@@ -495,8 +495,8 @@ static int works_child(__always_unused struct xns_child *c,
 
 	devfd = xns_open_dev();
 	xns_child_check(devfd >= 0, "open %s: %s", XNS_DEV, strerror(-devfd));
-	ret = xns_unshare(devfd);
-	xns_child_check(!ret, "XNS_IOC_UNSHARE: %s", strerror(-ret));
+	ret = xns_unshare();
+	xns_child_check(!ret, "NS_CREATE_CHILD + setns: %s", strerror(-ret));
 	ret = xns_label_set(devfd, "after-races", "ok");
 	xns_child_check(!ret, "LABEL_SET: %s", strerror(-ret));
 	ret = xns_label_get(devfd, "after-races", value, sizeof(value));

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xns module lifetime: the module cannot be unloaded while any of its
- * namespaces other than the initial one exists, or any xns nsfs file is
- * open or bind-mounted (delete_module() fails with EAGAIN, i.e.
- * EWOULDBLOCK); once all are gone it unloads, /proc/<pid>/ns/xns
- * disappears, and loading it again starts from a fresh state.
+ * namespaces other than the initial one exists, or any xns nsfs file
+ * (also one that NS_CREATE_CHILD returned) is open or bind-mounted
+ * (delete_module() fails with EAGAIN, i.e. EWOULDBLOCK); once all are
+ * gone it unloads, /proc/<pid>/ns/xns disappears, and loading it again
+ * starts from a fresh state.
  *
  * These tests unload and reload the module, so they need its file
  * ($XNS_MODULE, default /lib/modules/xns.ko).  They leave it loaded.
@@ -225,6 +226,41 @@ TEST_F(module, busy_while_nsfs_open)
 	expect_busy(_metadata, "an NS_GET_PARENT file is open");
 	close(pfd);
 	expect_unloads(_metadata, "closing all xns files");
+	reload(_metadata);
+}
+
+TEST_F(module, busy_while_created_child_open)
+{
+	struct xns_holder_args one = { .depth = 1 };
+	struct xns_holder_report rep;
+	int fd, child;
+
+	/* A child of the initial namespace, held by its file alone. */
+	fd = xns_open_ns(0);
+	ASSERT_GE(fd, 0);
+	child = xns_create_child(fd);
+	ASSERT_LE(0, child) {
+		TH_LOG("NS_CREATE_CHILD: %s", strerror(-child));
+	}
+	close(fd);
+	expect_busy(_metadata, "an NS_CREATE_CHILD file is open");
+	close(child);
+	expect_unloads(_metadata, "closing the NS_CREATE_CHILD file");
+	reload(_metadata);
+
+	/* A child of a namespace whose members have all exited since. */
+	ASSERT_EQ(0, xns_holder_start(&self->kid, &one, &rep));
+	fd = xns_open_ns(self->kid.pid);
+	ASSERT_GE(fd, 0);
+	child = xns_create_child(fd);
+	ASSERT_LE(0, child) {
+		TH_LOG("NS_CREATE_CHILD: %s", strerror(-child));
+	}
+	close(fd);
+	ASSERT_EQ(0, xns_child_stop(&self->kid));
+	expect_busy(_metadata, "a grandchild's NS_CREATE_CHILD file is open");
+	close(child);
+	expect_unloads(_metadata, "closing the grandchild's file");
 	reload(_metadata);
 }
 

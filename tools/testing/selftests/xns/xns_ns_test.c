@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xns namespaces: identity in /proc/<pid>/ns/xns and nsfs, creation with
- * XNS_IOC_UNSHARE, inheritance, setns(), the nsfs ioctls, lifetime (pins
- * by open files and bind mounts) and the depth and per-user limits.
+ * NS_CREATE_CHILD (the ioctl itself, and with setns() as an unshare),
+ * inheritance, setns(), the nsfs ioctls, lifetime (pins by open files and
+ * bind mounts) and the depth and per-user limits.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -218,13 +219,13 @@ TEST_F(xns, unshare_gives_new_namespace)
 		TH_LOG("XNS_IOC_GET_INFO ns_id differs from NS_GET_ID");
 	}
 
-	ret = xns_unshare(self->devfd);
+	ret = xns_unshare();
 	ASSERT_EQ(0, ret) {
-		TH_LOG("XNS_IOC_UNSHARE: %s", strerror(-ret));
+		TH_LOG("NS_CREATE_CHILD + setns: %s", strerror(-ret));
 	}
 	inum1 = self_inum(_metadata);
 	EXPECT_NE(inum0, inum1) {
-		TH_LOG("XNS_IOC_UNSHARE kept namespace %u", inum0);
+		TH_LOG("NS_CREATE_CHILD + setns kept namespace %u", inum0);
 	}
 	ASSERT_EQ(0, xns_get_info(self->devfd, &after));
 	EXPECT_EQ(inum1, after.inum);
@@ -242,7 +243,7 @@ TEST_F(xns, unshare_gives_new_namespace)
 	EXPECT_EQ(inum0, fd_inum(_metadata, fd0));
 
 	/* A child namespace keeps its parent alive. */
-	ASSERT_EQ(0, xns_unshare(self->devfd));
+	ASSERT_EQ(0, xns_unshare());
 	inum2 = self_inum(_metadata);
 	EXPECT_NE(inum0, inum2);
 	EXPECT_NE(inum1, inum2);
@@ -267,7 +268,7 @@ TEST_F(xns, nstype)
 	}
 	close(fd);
 
-	ASSERT_EQ(0, xns_unshare(self->devfd));
+	ASSERT_EQ(0, xns_unshare());
 	fd = xns_open_ns(0);
 	ASSERT_GE(fd, 0);
 	ret = ioctl(fd, NS_GET_NSTYPE);
@@ -307,7 +308,7 @@ TEST_F(xns, get_userns)
 	check_userns(_metadata, fd);
 	close(fd);
 
-	ASSERT_EQ(0, xns_unshare(self->devfd));
+	ASSERT_EQ(0, xns_unshare());
 	fd = xns_open_ns(0);
 	ASSERT_GE(fd, 0);
 	check_userns(_metadata, fd);
@@ -411,7 +412,7 @@ TEST_F(xns, get_parent_out_of_scope)
 	}
 	close(pfd);
 
-	ASSERT_EQ(0, xns_unshare(self->devfd));
+	ASSERT_EQ(0, xns_unshare());
 	mine = self_inum(_metadata);
 
 	/* Its parent is now outside our subtree. */
@@ -458,16 +459,12 @@ struct inherit_report {
 static int inherit_child(struct xns_child *c, __always_unused void *arg)
 {
 	struct inherit_report rep = {};
-	int devfd;
 
 	rep.err = xns_self_inum(&rep.at_fork);
-	devfd = xns_open_dev();
 	if (!rep.err)
-		rep.err = devfd < 0 ? devfd : xns_unshare(devfd);
+		rep.err = xns_unshare();
 	if (!rep.err)
 		rep.err = xns_self_inum(&rep.after_unshare);
-	if (devfd >= 0)
-		close(devfd);
 	if (xns_send(c->rep, &rep, sizeof(rep)) || rep.err)
 		return 1;
 	xns_child_hold(c);
@@ -571,7 +568,7 @@ TEST_F(xns, setns_enters_and_returns)
 	orig = self_inum(_metadata);
 	fd_orig = xns_open_ns(0);
 	ASSERT_GE(fd_orig, 0);
-	ASSERT_EQ(0, xns_unshare(self->devfd));
+	ASSERT_EQ(0, xns_unshare());
 	other = self_inum(_metadata);
 	ASSERT_NE(orig, other);
 	fd_other = xns_open_ns(0);
@@ -626,7 +623,7 @@ TEST_F(xns, setns_wrong_flags_einval)
 	orig = self_inum(_metadata);
 	fd_orig = xns_open_ns(0);
 	ASSERT_GE(fd_orig, 0);
-	ASSERT_EQ(0, xns_unshare(self->devfd));
+	ASSERT_EQ(0, xns_unshare());
 	fd_other = xns_open_ns(0);
 	ASSERT_GE(fd_other, 0);
 	ASSERT_EQ(0, xns_setns(fd_orig, 0));
@@ -857,7 +854,7 @@ static int depth_child(struct xns_child *c, __always_unused void *arg)
 	xns_child_check(!ret && info.depth == 0, "not in the initial xns");
 	inums[0] = info.inum;
 	for (i = 1; i <= XNS_MAX_DEPTH; i++) {
-		ret = xns_unshare(devfd);
+		ret = xns_unshare();
 		xns_child_check(!ret, "unshare to depth %u: %s", i,
 				strerror(-ret));
 		ret = xns_get_info(devfd, &info);
@@ -872,7 +869,7 @@ static int depth_child(struct xns_child *c, __always_unused void *arg)
 		rep.done = i;
 	}
 
-	ret = xns_unshare(devfd);
+	ret = xns_unshare();
 	xns_child_check(ret == -ENOSPC,
 			"unshare beyond XNS_MAX_DEPTH: %s, want ENOSPC",
 			ret ? strerror(-ret) : "success");
@@ -1028,7 +1025,7 @@ static int other_user_child(__always_unused struct xns_child *c, void *arg)
 	}
 	devfd = xns_open_dev_or(fallback);
 	xns_child_check(devfd >= 0, "open %s: %s", XNS_DEV, strerror(-devfd));
-	ret = xns_unshare(devfd);
+	ret = xns_unshare();
 	xns_child_check(!ret,
 			"uid %d could not unshare while uid 0 is at its limit: %s",
 			XNS_NOBODY, strerror(-ret));
@@ -1106,6 +1103,509 @@ TEST_F(xns, nr_live_counts)
 		TH_LOG("nr_live %u, want %u, with no namespaces left", nr,
 		       base);
 	}
+}
+
+/*
+ * NS_CREATE_CHILD, the generic creation path: the ioctl on its own, apart
+ * from the unshare (create, then setns()) the other tests use.
+ */
+
+static __u64 fd_ns_id(struct __test_metadata *_metadata, int fd)
+{
+	__u64 id = 0;
+	int ret;
+
+	ret = xns_fd_ns_id(fd, &id);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("NS_GET_ID: %s", strerror(-ret));
+	}
+	return id;
+}
+
+static __u64 self_ns_id(struct __test_metadata *_metadata)
+{
+	__u64 id = 0;
+	int ret;
+
+	ret = xns_pid_ns_id(0, &id);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("NS_GET_ID of %s: %s", XNS_SELF_LINK, strerror(-ret));
+	}
+	return id;
+}
+
+/* NS_GET_PARENT of @fd, as a namespace id. */
+static __u64 parent_ns_id(struct __test_metadata *_metadata, int fd)
+{
+	__u64 id;
+	int pfd;
+
+	pfd = ioctl(fd, NS_GET_PARENT);
+	ASSERT_GE(pfd, 0) {
+		TH_LOG("NS_GET_PARENT of a new child: %m");
+	}
+	id = fd_ns_id(_metadata, pfd);
+	close(pfd);
+	return id;
+}
+
+/* All xns namespaces listns() shows. */
+static void list_xns(struct __test_metadata *_metadata, struct xns_ids *l)
+{
+	int ret = xns_ids_list(XNS_NS_TYPE, 0, l);
+
+	ASSERT_EQ(0, ret) {
+		TH_LOG("listns(XNS_NS_TYPE): %s", strerror(-ret));
+	}
+}
+
+TEST_F(xns, create_child_returns_child)
+{
+	struct xns_info before, info;
+	struct stat st_home, st_child;
+	__u64 home_id, child_id, child2_id;
+	int home, child, child2, ret;
+	__u32 base, nr = 0;
+
+	base = settled_nr_live(_metadata, self->devfd);
+	home = xns_open_ns(0);
+	ASSERT_GE(home, 0);
+	home_id = fd_ns_id(_metadata, home);
+	ASSERT_EQ(0, xns_get_info(self->devfd, &before));
+
+	child = xns_create_child(home);
+	ASSERT_LE(0, child) {
+		TH_LOG("NS_CREATE_CHILD on %s: %s", XNS_SELF_LINK,
+		       strerror(-child));
+	}
+	EXPECT_EQ(FD_CLOEXEC, fcntl(child, F_GETFD));
+	/* An nsfs file of a new xns... */
+	EXPECT_EQ(XNS_NS_TYPE, ioctl(child, NS_GET_NSTYPE));
+	ASSERT_EQ(0, fstat(home, &st_home));
+	ASSERT_EQ(0, fstat(child, &st_child));
+	EXPECT_EQ(st_home.st_dev, st_child.st_dev);
+	EXPECT_NE(st_home.st_ino, st_child.st_ino);
+	child_id = fd_ns_id(_metadata, child);
+	EXPECT_NE(0ULL, child_id);
+	EXPECT_NE(home_id, child_id);
+	/* ...whose parent is the namespace of the file... */
+	EXPECT_EQ(home_id, parent_ns_id(_metadata, child));
+	/* ...owned by the caller's user namespace. */
+	check_userns(_metadata, child);
+
+	/* The ioctl moves nobody; the file alone holds the child. */
+	EXPECT_EQ(home_id, self_ns_id(_metadata));
+	ASSERT_EQ(0, xns_get_info(self->devfd, &info));
+	EXPECT_EQ(before.inum, info.inum);
+	EXPECT_EQ(before.depth, info.depth);
+	EXPECT_EQ(base + 1, info.nr_live);
+
+	/* setns() enters it: empty, one level down. */
+	ret = xns_setns(child, 0);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("setns(child, 0): %s", strerror(-ret));
+	}
+	EXPECT_EQ(child_id, self_ns_id(_metadata));
+	ASSERT_EQ(0, xns_get_info(self->devfd, &info));
+	EXPECT_EQ(child_id, info.ns_id);
+	EXPECT_EQ((__u32)st_child.st_ino, info.inum);
+	EXPECT_EQ(before.depth + 1, info.depth);
+	EXPECT_EQ(0U, info.nr_labels);
+
+	/* A second child of the same file, entered with XNS_NS_TYPE. */
+	child2 = xns_create_child(home);
+	ASSERT_LE(0, child2);
+	child2_id = fd_ns_id(_metadata, child2);
+	EXPECT_NE(child_id, child2_id);
+	EXPECT_NE(home_id, child2_id);
+	EXPECT_EQ(child_id, self_ns_id(_metadata));
+	ret = xns_setns(child2, XNS_NS_TYPE);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("setns(child, XNS_NS_TYPE): %s", strerror(-ret));
+	}
+	EXPECT_EQ(child2_id, self_ns_id(_metadata));
+	ASSERT_EQ(0, xns_get_info(self->devfd, &info));
+	EXPECT_EQ(before.depth + 1, info.depth);
+	EXPECT_EQ(base + 2, info.nr_live);
+
+	ASSERT_EQ(0, xns_setns(home, 0));
+	close(child2);
+	close(child);
+	close(home);
+	ret = xns_wait_nr_live(self->devfd, base, XNS_SETTLE_MS, &nr);
+	EXPECT_EQ(0, ret) {
+		TH_LOG("nr_live %u, want %u, with the children's files closed",
+		       nr, base);
+	}
+}
+
+TEST_F(xns, create_child_of_other_namespace)
+{
+	struct xns_holder_args one = {
+		.depth = 1, .key = "holder", .value = "s",
+	};
+	struct xns_holder_report rep;
+	__u64 home_id, s_id, c_id, c2_id;
+	int home, sfd, c, c2, ret;
+	struct xns_info info;
+	__u32 base, nr = 0;
+
+	base = settled_nr_live(_metadata, self->devfd);
+	home = xns_open_ns(0);
+	ASSERT_GE(home, 0);
+	home_id = fd_ns_id(_metadata, home);
+	/* S: a child of ours that another process is in, not us. */
+	ret = xns_holder_start(&self->kids[0], &one, &rep);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("holder: %s", strerror(-ret));
+	}
+	sfd = xns_open_ns(self->kids[0].pid);
+	ASSERT_GE(sfd, 0);
+	s_id = fd_ns_id(_metadata, sfd);
+
+	c = xns_create_child(sfd);
+	ASSERT_LE(0, c) {
+		TH_LOG("NS_CREATE_CHILD on another task's xns: %s",
+		       strerror(-c));
+	}
+	c_id = fd_ns_id(_metadata, c);
+	EXPECT_EQ(s_id, parent_ns_id(_metadata, c)) {
+		TH_LOG("the parent is not the namespace of the file");
+	}
+	EXPECT_EQ(home_id, self_ns_id(_metadata));
+	check_userns(_metadata, c);
+
+	/* Entered: two levels below us, without S's labels. */
+	ASSERT_EQ(0, xns_setns(c, 0));
+	ASSERT_EQ(0, xns_get_info(self->devfd, &info));
+	EXPECT_EQ(c_id, info.ns_id);
+	EXPECT_EQ(self->info.depth + 2, info.depth);
+	EXPECT_EQ(0U, info.nr_labels);
+	EXPECT_EQ(-ENOENT, xns_label_get(self->devfd, "holder", NULL, 0));
+	ASSERT_EQ(0, xns_setns(home, 0));
+
+	/* From a sibling of S, a child of S all the same. */
+	ASSERT_EQ(0, xns_unshare());
+	EXPECT_NE(home_id, self_ns_id(_metadata));
+	c2 = xns_create_child(sfd);
+	ASSERT_LE(0, c2) {
+		TH_LOG("NS_CREATE_CHILD on a sibling's xns: %s",
+		       strerror(-c2));
+	}
+	c2_id = fd_ns_id(_metadata, c2);
+	EXPECT_NE(c_id, c2_id);
+	ASSERT_EQ(0, xns_setns(c2, XNS_NS_TYPE));
+	ASSERT_EQ(0, xns_get_info(self->devfd, &info));
+	EXPECT_EQ(c2_id, info.ns_id);
+	EXPECT_EQ(self->info.depth + 2, info.depth);
+	/* Seen from home, where S is in reach of NS_GET_PARENT. */
+	ASSERT_EQ(0, xns_setns(home, 0));
+	EXPECT_EQ(s_id, parent_ns_id(_metadata, c2));
+
+	close(c2);
+	close(c);
+	close(sfd);
+	close(home);
+	EXPECT_EQ(0, xns_child_stop(&self->kids[0]));
+	ret = xns_wait_nr_live(self->devfd, base, XNS_SETTLE_MS, &nr);
+	EXPECT_EQ(0, ret) {
+		TH_LOG("nr_live %u, want %u", nr, base);
+	}
+}
+
+TEST_F(xns, create_child_builtin_type_eopnotsupp)
+{
+	static const char * const names[] = {
+		"uts", "ipc", "net", "mnt", "pid", "user", "cgroup", "time",
+	};
+	char path[64], link[64], again[64];
+	__u32 inum, nr = 0, nr_after = 0;
+	unsigned int i, tested = 0;
+	int fd, ret;
+
+	inum = self_inum(_metadata);
+	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr));
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", names[i]);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT) {
+			TH_LOG("note: no %s (not configured)", path);
+			continue;
+		}
+		ASSERT_LE(0, fd) {
+			TH_LOG("open %s: %m", path);
+		}
+		ASSERT_EQ(0, xns_readlink(path, link, sizeof(link)));
+		ret = xns_create_child(fd);
+		EXPECT_EQ(-EOPNOTSUPP, ret) {
+			TH_LOG("NS_CREATE_CHILD on %s: %s, want EOPNOTSUPP",
+			       link, ret < 0 ? strerror(-ret) : "a file");
+		}
+		if (ret >= 0)
+			close(ret);
+		ASSERT_EQ(0, xns_readlink(path, again, sizeof(again)));
+		EXPECT_STREQ(link, again);
+		close(fd);
+		tested++;
+	}
+	EXPECT_LE(3U, tested);
+	EXPECT_EQ(inum, self_inum(_metadata));
+	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr_after));
+	EXPECT_EQ(nr, nr_after);
+}
+
+TEST_F(xns, create_child_not_nsfs_enotty)
+{
+	char tmp[] = "/tmp/xns-create-XXXXXX";
+	int fds[6], pipefd[2], ns, opath, ret;
+	__u32 inum, nr = 0, nr_after = 0;
+	unsigned int i;
+
+	inum = self_inum(_metadata);
+	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr));
+	ASSERT_EQ(0, pipe2(pipefd, O_CLOEXEC));
+	fds[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	fds[1] = self->devfd;
+	fds[2] = mkstemp(tmp);
+	if (fds[2] >= 0)
+		unlink(tmp);
+	fds[3] = open("/proc/self/ns", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fds[4] = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	fds[5] = pipefd[0];
+	for (i = 0; i < ARRAY_SIZE(fds); i++) {
+		ASSERT_LE(0, fds[i]) {
+			TH_LOG("file #%u: %m", i);
+		}
+		ret = xns_create_child(fds[i]);
+		EXPECT_EQ(-ENOTTY, ret) {
+			TH_LOG("NS_CREATE_CHILD on non-nsfs file #%u: %s, want ENOTTY",
+			       i, ret < 0 ? strerror(-ret) : "a file");
+		}
+		if (ret >= 0)
+			close(ret);
+	}
+
+	/* On /dev/xns, its old creation command number is gone too. */
+	ret = xns_ioctl(self->devfd, _IO(XNS_IOC_MAGIC, 0), NULL);
+	EXPECT_EQ(-ENOTTY, ret) {
+		TH_LOG("/dev/xns command 0: %s, want ENOTTY",
+		       ret < 0 ? strerror(-ret) : "success");
+	}
+
+	/* On an xns file: the command with another direction or size. */
+	ns = xns_open_ns(0);
+	ASSERT_GE(ns, 0);
+	ret = xns_ioctl(ns, _IOC(_IOC_NONE, NSIO, 0x20, 8), NULL);
+	EXPECT_EQ(-ENOTTY, ret);
+	ret = xns_ioctl(ns, _IOR(NSIO, 0x20, __u64), NULL);
+	EXPECT_EQ(-ENOTTY, ret);
+	/* An O_PATH file has no ioctls at all. */
+	opath = open(XNS_SELF_LINK, O_PATH | O_CLOEXEC);
+	ASSERT_GE(opath, 0);
+	EXPECT_EQ(-EBADF, xns_create_child(opath));
+	close(opath);
+	close(ns);
+
+	EXPECT_EQ(inum, self_inum(_metadata));
+	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr_after));
+	EXPECT_EQ(nr, nr_after);
+	close(fds[0]);
+	close(fds[2]);
+	close(fds[3]);
+	close(fds[4]);
+	close(pipefd[0]);
+	close(pipefd[1]);
+}
+
+TEST_F(xns, create_child_depth_limit)
+{
+	struct xns_holder_args deep = { .depth = XNS_MAX_DEPTH };
+	struct xns_ids before, after;
+	struct xns_holder_report rep;
+	int fd_max, fd_below, home, own, c, ret, max = 0;
+	__u32 base, nr = 0;
+	struct xns_info info;
+	char buf[32];
+
+	if (self->info.depth != 0)
+		SKIP(return, "not started in the initial xns");
+	if (!xns_read_file(XNS_PARAM_MAX_NS, buf, sizeof(buf)))
+		max = atoi(buf);
+	if (max > 0 && max < XNS_MAX_DEPTH + 1)
+		SKIP(return, "max_namespaces=%d does not allow %d namespaces",
+		     max, XNS_MAX_DEPTH + 1);
+
+	base = settled_nr_live(_metadata, self->devfd);
+	home = xns_open_ns(0);
+	ASSERT_GE(home, 0);
+	ret = xns_holder_start(&self->kids[0], &deep, &rep);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("holder at XNS_MAX_DEPTH: %s", strerror(-ret));
+	}
+	ASSERT_EQ((__u32)XNS_MAX_DEPTH, rep.depth);
+	fd_max = xns_open_ns(self->kids[0].pid);
+	ASSERT_GE(fd_max, 0);
+
+	/* Not below XNS_MAX_DEPTH, whoever asks: nothing is made. */
+	list_xns(_metadata, &before);
+	ret = xns_create_child(fd_max);
+	EXPECT_EQ(-ENOSPC, ret) {
+		TH_LOG("NS_CREATE_CHILD at XNS_MAX_DEPTH: %s, want ENOSPC",
+		       ret < 0 ? strerror(-ret) : "a file");
+	}
+	if (ret >= 0)
+		close(ret);
+	list_xns(_metadata, &after);
+	EXPECT_TRUE(xns_ids_subset(&before, &after)) {
+		TH_LOG("listns: a new xns after a refused NS_CREATE_CHILD");
+	}
+	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr));
+	EXPECT_EQ(base + XNS_MAX_DEPTH, nr);
+
+	/* One level up, the depth is the parent's + 1: allowed. */
+	fd_below = ioctl(fd_max, NS_GET_PARENT);
+	ASSERT_GE(fd_below, 0);
+	c = xns_create_child(fd_below);
+	ASSERT_LE(0, c) {
+		TH_LOG("NS_CREATE_CHILD at depth %d: %s", XNS_MAX_DEPTH - 1,
+		       strerror(-c));
+	}
+	ASSERT_EQ(0, xns_setns(c, 0));
+	ASSERT_EQ(0, xns_get_info(self->devfd, &info));
+	EXPECT_EQ((__u32)XNS_MAX_DEPTH, info.depth);
+	EXPECT_EQ(base + XNS_MAX_DEPTH + 1, info.nr_live);
+	/* There, on our own namespace, and as an unshare. */
+	own = xns_open_ns(0);
+	ASSERT_GE(own, 0);
+	EXPECT_EQ(-ENOSPC, xns_create_child(own));
+	EXPECT_EQ(-ENOSPC, xns_unshare());
+	ASSERT_EQ(0, xns_get_info(self->devfd, &info));
+	EXPECT_EQ((__u32)XNS_MAX_DEPTH, info.depth);
+	EXPECT_EQ(base + XNS_MAX_DEPTH + 1, info.nr_live);
+
+	ASSERT_EQ(0, xns_setns(home, 0));
+	close(own);
+	close(c);
+	close(fd_below);
+	close(fd_max);
+	close(home);
+	EXPECT_EQ(0, xns_child_stop(&self->kids[0]));
+	ret = xns_wait_nr_live(self->devfd, base, XNS_SETTLE_MS, &nr);
+	EXPECT_EQ(0, ret) {
+		TH_LOG("nr_live %u, want %u", nr, base);
+	}
+}
+
+TEST_F(xns, create_child_per_user_limit)
+{
+	struct xns_ids before, after;
+	int home, c1, c2, c3, ret;
+	char why[160];
+	__u32 base, nr = 0;
+
+	base = settled_nr_live(_metadata, self->devfd);
+	if (base != 1)
+		SKIP(return, "%u xns namespaces exist already", base - 1);
+	if (!set_max_namespaces(_metadata, 2, self->param_old,
+				sizeof(self->param_old), &self->param_saved,
+				why, sizeof(why)))
+		SKIP(return, "%s", why);
+
+	home = xns_open_ns(0);
+	ASSERT_GE(home, 0);
+	/* Namespaces that only a file holds count as any other. */
+	c1 = xns_create_child(home);
+	ASSERT_LE(0, c1);
+	c2 = xns_create_child(home);
+	ASSERT_LE(0, c2);
+	list_xns(_metadata, &before);
+	ret = xns_create_child(home);
+	EXPECT_EQ(-ENOSPC, ret) {
+		TH_LOG("a third namespace with max_namespaces=2: %s",
+		       ret < 0 ? strerror(-ret) : "a file");
+	}
+	if (ret >= 0)
+		close(ret);
+	/* Whatever the parent. */
+	ret = xns_create_child(c1);
+	EXPECT_EQ(-ENOSPC, ret);
+	if (ret >= 0)
+		close(ret);
+	EXPECT_EQ(-ENOSPC, xns_unshare());
+	list_xns(_metadata, &after);
+	EXPECT_TRUE(xns_ids_subset(&before, &after)) {
+		TH_LOG("listns: a new xns after a refused NS_CREATE_CHILD");
+	}
+	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr));
+	EXPECT_EQ(base + 2, nr);
+
+	/* Closing a file frees its namespace, and the slot. */
+	close(c1);
+	ASSERT_EQ(0, xns_wait_nr_live(self->devfd, base + 1, XNS_SETTLE_MS,
+				      &nr));
+	c3 = xns_create_child(c2);
+	EXPECT_LE(0, c3) {
+		TH_LOG("after closing one: %s", strerror(-c3));
+	}
+	if (c3 >= 0)
+		close(c3);
+	close(c2);
+	close(home);
+	EXPECT_EQ(0, xns_wait_nr_live(self->devfd, base, XNS_SETTLE_MS, &nr));
+	EXPECT_EQ(0, xns_write_file(XNS_PARAM_MAX_NS, self->param_old));
+	self->param_saved = false;
+}
+
+TEST_F(xns, create_child_file_pins)
+{
+	struct xns_ns_handle h;
+	__u32 base, nr = 0, inum;
+	int home, c, fd, ret;
+	__u64 id;
+
+	base = settled_nr_live(_metadata, self->devfd);
+	home = xns_open_ns(0);
+	ASSERT_GE(home, 0);
+	c = xns_create_child(home);
+	ASSERT_LE(0, c);
+	id = fd_ns_id(_metadata, c);
+	inum = fd_inum(_metadata, c);
+	ret = xns_ns_handle_get(c, &h);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("name_to_handle_at: %s", strerror(-ret));
+	}
+
+	/* No task was ever in it: its file alone keeps it, listed. */
+	EXPECT_EQ(0, xns_wait_listed(XNS_NS_TYPE, id, true, 0)) {
+		TH_LOG("listns does not show a namespace held by its file");
+	}
+	ASSERT_EQ(0, xns_setns(c, 0));
+	ASSERT_EQ(0, xns_label_set(self->devfd, "pinned", "by-create"));
+	ASSERT_EQ(0, xns_setns(home, 0));
+	/* Its only member left again. */
+	xns_msleep(100);
+	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr));
+	EXPECT_EQ(base + 1, nr);
+	EXPECT_EQ(0, xns_wait_listed(XNS_NS_TYPE, id, true, 0));
+	fd = xns_ns_handle_open(&h, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd) {
+		TH_LOG("open_by_handle_at: %s", strerror(-fd));
+	}
+	EXPECT_EQ(id, fd_ns_id(_metadata, fd));
+	close(fd);
+	check_pinned(_metadata, self->devfd, c, home, inum, "pinned",
+		     "by-create");
+
+	/* Closing the file frees it. */
+	close(c);
+	ret = xns_wait_nr_live(self->devfd, base, XNS_SETTLE_MS, &nr);
+	EXPECT_EQ(0, ret) {
+		TH_LOG("nr_live still %u, want %u, after closing the child's file",
+		       nr, base);
+	}
+	EXPECT_EQ(0, xns_wait_listed(XNS_NS_TYPE, id, false, XNS_SETTLE_MS));
+	EXPECT_EQ(-ESTALE, xns_wait_stale(&h, XNS_SETTLE_MS));
+	close(home);
 }
 
 TEST_HARNESS_MAIN

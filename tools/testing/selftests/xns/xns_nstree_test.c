@@ -552,14 +552,14 @@ static int userns_child(struct xns_child *c, void *arg)
 	xns_child_check(!ret, "enter a user namespace: %s", strerror(-ret));
 	ret = xns_path_ns_id("/proc/self/ns/user", &rep.userns_id);
 	xns_child_check(!ret, "NS_GET_ID of the user ns: %s", strerror(-ret));
-	ret = xns_unshare(args->devfd);
-	xns_child_check(!ret, "XNS_IOC_UNSHARE: %s", strerror(-ret));
+	ret = xns_unshare();
+	xns_child_check(!ret, "NS_CREATE_CHILD + setns: %s", strerror(-ret));
 	outer_fd = xns_open_ns(0);
 	xns_child_check(outer_fd >= 0, "open xns: %s", strerror(-outer_fd));
 	ret = xns_fd_ns_id(outer_fd, &rep.outer_id);
 	xns_child_check(!ret, "NS_GET_ID: %s", strerror(-ret));
-	ret = xns_unshare(args->devfd);
-	xns_child_check(!ret, "XNS_IOC_UNSHARE: %s", strerror(-ret));
+	ret = xns_unshare();
+	xns_child_check(!ret, "NS_CREATE_CHILD + setns: %s", strerror(-ret));
 	ret = xns_pid_ns_id(0, &rep.inner_id);
 	xns_child_check(!ret, "NS_GET_ID: %s", strerror(-ret));
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xns permissions: creating and entering namespaces and writing labels
- * need CAP_SYS_ADMIN (in the caller's user namespace, resp. over the
- * owner of the namespace concerned); reading labels does not; reading
- * another process's /proc/<pid>/ns/xns needs ptrace read access.
+ * xns permissions: creating namespaces (NS_CREATE_CHILD, on any xns file)
+ * and entering them and writing labels need CAP_SYS_ADMIN (in the
+ * caller's user namespace, resp. over the owner of the namespace
+ * concerned); reading labels does not; reading another process's
+ * /proc/<pid>/ns/xns needs ptrace read access.
  *
  * The unprivileged side runs in helper processes as uid/gid 65534 with
  * no capabilities, sometimes inside a user namespace of their own.
@@ -18,6 +19,8 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
 #include <linux/nsfs.h>
 #include <linux/xns.h>
 
@@ -51,9 +54,9 @@ FIXTURE_SETUP(perm)
 	self->devfd = xns_setup_dev(_metadata);
 	if (self->devfd < 0)
 		return;
-	ret = xns_unshare(self->devfd);
+	ret = xns_unshare();
 	ASSERT_EQ(0, ret) {
-		TH_LOG("XNS_IOC_UNSHARE as root: %s", strerror(-ret));
+		TH_LOG("NS_CREATE_CHILD + setns as root: %s", strerror(-ret));
 	}
 	ASSERT_EQ(0, xns_label_set(self->devfd, "owner", "root"));
 	ASSERT_EQ(0, xns_get_info(self->devfd, &info));
@@ -138,9 +141,9 @@ static int unshare_helper(__always_unused struct xns_child *c, void *arg)
 
 	devfd = become_nobody(arg);
 	before = child_inum();
-	ret = xns_unshare(devfd);
+	ret = xns_unshare();
 	xns_child_check(ret == -EPERM,
-			"XNS_IOC_UNSHARE without CAP_SYS_ADMIN: %s, want EPERM",
+			"NS_CREATE_CHILD + setns without CAP_SYS_ADMIN: %s, want EPERM",
 			ret ? strerror(-ret) : "success");
 	xns_child_check(child_inum() == before, "a failed unshare moved us");
 	ret = xns_get_info(devfd, &info);
@@ -165,6 +168,124 @@ TEST_F(perm, unprivileged_cannot_unshare)
 	EXPECT_EQ(before, after) {
 		TH_LOG("a refused unshare left a namespace behind");
 	}
+}
+
+/* Drop CAP_SYS_ADMIN from the effective and permitted sets, staying root. */
+static int drop_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	data[0].effective &= ~(1U << CAP_SYS_ADMIN);
+	data[0].permitted &= ~(1U << CAP_SYS_ADMIN);
+	if (syscall(SYS_capset, &hdr, data))
+		return -errno;
+	return 0;
+}
+
+/* The lowest free descriptor: a file NS_CREATE_CHILD left open shows. */
+static int lowest_free_fd(int any)
+{
+	int fd = fcntl(any, F_DUPFD_CLOEXEC, 0);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
+}
+
+/*
+ * NS_CREATE_CHILD on our own xns and on the root-owned args->nsfd: EPERM
+ * from the ioctl, no file, nobody moved.
+ */
+static void create_child_refused(const struct perm_args *args,
+				 const char *who)
+{
+	int own, low, ret;
+	__u32 before;
+
+	before = child_inum();
+	own = xns_open_ns(0);
+	xns_child_check(own >= 0, "open %s: %s", XNS_SELF_LINK,
+			strerror(-own));
+	low = lowest_free_fd(own);
+	ret = xns_create_child(own);
+	xns_child_check(ret == -EPERM,
+			"NS_CREATE_CHILD on our xns %s: %s, want EPERM", who,
+			ret < 0 ? strerror(-ret) : "a file");
+	ret = xns_create_child(args->nsfd);
+	xns_child_check(ret == -EPERM,
+			"NS_CREATE_CHILD on another xns %s: %s, want EPERM", who,
+			ret < 0 ? strerror(-ret) : "a file");
+	xns_child_check(lowest_free_fd(own) == low,
+			"a refused NS_CREATE_CHILD left a file open");
+	ret = xns_unshare();
+	xns_child_check(ret == -EPERM, "unshare %s: %s, want EPERM", who,
+			ret ? strerror(-ret) : "success");
+	xns_child_check(child_inum() == before, "a refused create moved us");
+	close(own);
+}
+
+static int create_child_nobody_helper(__always_unused struct xns_child *c,
+				      void *arg)
+{
+	close(become_nobody(arg));
+	create_child_refused(arg, "as uid 65534");
+	return 0;
+}
+
+static int create_child_nocap_helper(__always_unused struct xns_child *c,
+				     void *arg)
+{
+	int ret = drop_sys_admin();
+
+	xns_child_check(!ret, "dropping CAP_SYS_ADMIN: %s", strerror(-ret));
+	xns_child_check(geteuid() == 0, "not root any more");
+	create_child_refused(arg, "as root without CAP_SYS_ADMIN");
+	return 0;
+}
+
+TEST_F(perm, unprivileged_cannot_create_child)
+{
+	struct xns_holder_args one = { .depth = 1 };
+	struct xns_holder_report rep;
+	struct perm_args args = {};
+	struct xns_ids before, after;
+	__u32 nr = 0, nr_after = 0;
+	int ret;
+
+	ASSERT_EQ(0, xns_holder_start(&self->holder, &one, &rep));
+	args.nsfd = xns_open_ns(self->holder.pid);
+	ASSERT_GE(args.nsfd, 0);
+	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr));
+	ASSERT_EQ(0, xns_ids_list(XNS_NS_TYPE, 0, &before));
+
+	ret = run_helper(_metadata, &self->kid, self->devfd,
+			 create_child_nobody_helper, &args);
+	EXPECT_EQ(0, ret) {
+		TH_LOG("uid 65534: helper failed with exit status %d", ret);
+	}
+	ret = run_helper(_metadata, &self->kid, self->devfd,
+			 create_child_nocap_helper, &args);
+	EXPECT_EQ(0, ret) {
+		TH_LOG("root without CAP_SYS_ADMIN: helper failed with exit status %d",
+		       ret);
+	}
+
+	/* Nothing was made: no new namespace listed, none counted. */
+	ASSERT_EQ(0, xns_ids_list(XNS_NS_TYPE, 0, &after));
+	EXPECT_TRUE(xns_ids_subset(&before, &after)) {
+		TH_LOG("a refused NS_CREATE_CHILD left a namespace listed");
+	}
+	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr_after));
+	EXPECT_GE(nr, nr_after) {
+		TH_LOG("a refused NS_CREATE_CHILD left a namespace behind");
+	}
+	close(args.nsfd);
+	EXPECT_EQ(0, xns_child_stop(&self->holder));
 }
 
 static int setns_helper(__always_unused struct xns_child *c, void *arg)
@@ -299,12 +420,12 @@ static int userns_unshare_helper(__always_unused struct xns_child *c,
 			"unshare(CLONE_NEWUSER) did not change the user ns");
 
 	before = child_inum();
-	ret = xns_unshare(devfd);
+	ret = xns_unshare();
 	xns_child_check(!ret,
-			"XNS_IOC_UNSHARE as root of a user namespace: %s",
+			"NS_CREATE_CHILD + setns as root of a user namespace: %s",
 			strerror(-ret));
 	after = child_inum();
-	xns_child_check(after != before, "XNS_IOC_UNSHARE did not move us");
+	xns_child_check(after != before, "NS_CREATE_CHILD + setns did not move us");
 
 	ret = xns_label_set(devfd, "mine", "yes");
 	xns_child_check(!ret, "LABEL_SET in our own xns: %s", strerror(-ret));
@@ -410,7 +531,7 @@ static int userns_setns_helper(__always_unused struct xns_child *c,
 			       void *arg)
 {
 	__u32 outer, own, inner;
-	int devfd, fd_outer, fd_own, ret;
+	int fd_outer, fd_own, ret;
 
 	/* Our current xns, owned by the initial user namespace. */
 	fd_outer = xns_open_ns(0);
@@ -418,14 +539,14 @@ static int userns_setns_helper(__always_unused struct xns_child *c,
 			strerror(-fd_outer));
 	outer = child_inum();
 
-	devfd = become_userns_root(arg);
-	ret = xns_unshare(devfd);
-	xns_child_check(!ret, "XNS_IOC_UNSHARE: %s", strerror(-ret));
+	close(become_userns_root(arg));
+	ret = xns_unshare();
+	xns_child_check(!ret, "NS_CREATE_CHILD + setns: %s", strerror(-ret));
 	own = child_inum();
 	fd_own = xns_open_ns(0);
 	xns_child_check(fd_own >= 0, "open own xns: %s", strerror(-fd_own));
-	ret = xns_unshare(devfd);
-	xns_child_check(!ret, "second XNS_IOC_UNSHARE: %s", strerror(-ret));
+	ret = xns_unshare();
+	xns_child_check(!ret, "second NS_CREATE_CHILD + setns: %s", strerror(-ret));
 	inner = child_inum();
 	xns_child_check(outer != own && own != inner, "unshare reused a namespace");
 

@@ -45,12 +45,10 @@ static int child_unshare(struct xns_child *c, void *arg)
 {
 	int flags = *(int *)arg;
 	struct ns_inums ids;
-	int devfd, ret = 0;
+	int ret = 0;
 
-	if (flags & XNS_NS_TYPE) {
-		devfd = xns_open_dev();
-		ret = devfd < 0 ? devfd : xns_unshare(devfd);
-	}
+	if (flags & XNS_NS_TYPE)
+		ret = xns_unshare();
 	if (!ret && (flags & CLONE_NEWUTS) && unshare(CLONE_NEWUTS))
 		ret = -errno;
 	if (!ret)
@@ -156,7 +154,7 @@ TEST_F(pidfd, enters_initial_xns)
 
 	start_target(_metadata, &self->t, CLONE_NEWUTS);
 	ASSERT_EQ(self->before.xns, self->t.ids.xns);
-	ASSERT_EQ(0, xns_unshare(self->devfd));
+	ASSERT_EQ(0, xns_unshare());
 	ASSERT_EQ(0, self_inums(&now));
 	ASSERT_NE(self->before.xns, now.xns);
 	ASSERT_EQ(0, xns_setns(self->t.pidfd, XNS_NS_TYPE));

@@ -12,8 +12,9 @@
  *  - fd_close: threads do ioctls on a /dev/xns fd and on an nsfs fd while
  *    another thread closes them and dup2()s other files over them;
  *  - setns_exit: threads label a namespace while another thread of the
- *    process unshares, nests to XNS_MAX_DEPTH, setns()es back, drops and
- *    regains CAP_SYS_ADMIN, and forks children that label and exit;
+ *    process unshares (NS_CREATE_CHILD on its namespace, then setns()),
+ *    nests to XNS_MAX_DEPTH, setns()es back, drops and regains
+ *    CAP_SYS_ADMIN, and forks children that label and exit;
  *  - limit: threads create nested namespaces while another thread keeps
  *    rewriting max_namespaces.
  *
@@ -69,21 +70,27 @@
 #define CHAIN			4
 #define MAX_ERRNO		134
 
-enum op { OP_UNSHARE, OP_SET, OP_GET, OP_DEL, OP_LIST, OP_INFO, NR_OPS };
+#define THREAD_SELF_LINK	"/proc/thread-self/ns/xns"
+
+/* OP_CREATE is NS_CREATE_CHILD on an xns nsfs file, the rest /dev/xns. */
+enum op { OP_CREATE, OP_SET, OP_GET, OP_DEL, OP_LIST, OP_INFO, NR_OPS };
 
 static const char * const op_names[NR_OPS] = {
-	"UNSHARE", "LABEL_SET", "LABEL_GET", "LABEL_DEL", "LABEL_LIST",
+	"CREATE_CHILD", "LABEL_SET", "LABEL_GET", "LABEL_DEL", "LABEL_LIST",
 	"GET_INFO",
 };
 
 static const unsigned long op_cmds[NR_OPS] = {
-	XNS_IOC_UNSHARE, XNS_IOC_LABEL_SET, XNS_IOC_LABEL_GET,
+	NS_CREATE_CHILD, XNS_IOC_LABEL_SET, XNS_IOC_LABEL_GET,
 	XNS_IOC_LABEL_DEL, XNS_IOC_LABEL_LIST, XNS_IOC_GET_INFO,
 };
 
-/* The errnos include/uapi/linux/xns.h documents, per ioctl. */
+/*
+ * The errnos include/uapi/linux/xns.h documents, per ioctl (for
+ * NS_CREATE_CHILD, xns's checks and ENOTTY for a wrong command).
+ */
 static const int documented[NR_OPS][8] = {
-	[OP_UNSHARE]	= { ENOTTY, EFAULT, EINVAL, EPERM, ENOSPC },
+	[OP_CREATE]	= { ENOTTY, EPERM, ENOSPC },
 	[OP_SET]	= { ENOTTY, EFAULT, EINVAL, EPERM, ENOSPC },
 	[OP_GET]	= { ENOTTY, EFAULT, EINVAL, ENOENT },
 	[OP_DEL]	= { ENOTTY, EFAULT, EINVAL, ENOENT, EPERM },
@@ -102,7 +109,7 @@ struct race {
 	int devfd;
 	__u32 ns_inum;
 	__u32 ns_depth;
-	/* Outcomes of the /dev/xns ioctls: [op][errno], 0 is success. */
+	/* Outcomes of the ioctls: [op][errno], 0 is success. */
 	__u64 out[NR_OPS][MAX_ERRNO];
 	/* Outcomes allowed only because another task raced this one. */
 	__u64 races;
@@ -184,19 +191,53 @@ static bool is_documented(int op, int err)
 }
 
 /*
- * A /dev/xns ioctl, counted per outcome; fails the case on an errno the
- * UAPI does not document for @op.  Returns 0 or a negative errno.
+ * An ioctl on @fd, counted per outcome; fails the case on an errno the
+ * UAPI does not document for @op.  Returns what the ioctl returned (0 or
+ * an fd) or a negative errno.
  */
-static int race_ioctl(struct race *r, int op, unsigned long cmd, void *arg)
+static int race_ioctl_fd(struct race *r, int fd, int op, unsigned long cmd,
+			 void *arg)
 {
-	int ret = xns_ioctl(r->devfd, cmd, arg);
+	int ret = xns_ioctl(fd, cmd, arg);
+	int err = ret < 0 ? -ret : 0;
 
 	count(&r->calls);
-	if (-ret < MAX_ERRNO)
-		count(&r->out[op][-ret]);
-	if (!is_documented(op, -ret))
+	if (err < MAX_ERRNO)
+		count(&r->out[op][err]);
+	if (!is_documented(op, err))
 		race_fail(r, "%s: %s, not a documented errno", op_names[op],
-			  strerror(-ret));
+			  strerror(err));
+	return ret;
+}
+
+/* A /dev/xns ioctl, as race_ioctl_fd(). */
+static int race_ioctl(struct race *r, int op, unsigned long cmd, void *arg)
+{
+	return race_ioctl_fd(r, r->devfd, op, cmd, arg);
+}
+
+/*
+ * Unshare: @cmd (NS_CREATE_CHILD, or a malformed variant of it) on the
+ * calling thread's xns, counted as OP_CREATE, then setns() into the child,
+ * which must work.  Returns 0 or the negative errno of the ioctl; on
+ * failure the thread stays where it was.
+ */
+static int race_unshare(struct race *r, unsigned long cmd)
+{
+	int nsfd, child, ret;
+
+	nsfd = open(THREAD_SELF_LINK, O_RDONLY | O_CLOEXEC);
+	if (!race_check(r, nsfd >= 0, "open %s: %s", THREAD_SELF_LINK,
+			strerror(errno)))
+		return -EBADF;
+	child = race_ioctl_fd(r, nsfd, OP_CREATE, cmd, NULL);
+	close(nsfd);
+	if (child < 0)
+		return child;
+	ret = xns_setns(child, XNS_NS_TYPE);
+	close(child);
+	race_check(r, !ret, "setns into a child just made: %s",
+		   strerror(-ret));
 	return ret;
 }
 
@@ -730,8 +771,8 @@ static int enter_new_ns(struct race *r)
 	if (!race_check(r, r->devfd >= 0, "open %s: %s", XNS_DEV,
 			strerror(-r->devfd)))
 		return -1;
-	ret = xns_unshare(r->devfd);
-	if (!race_check(r, !ret, "UNSHARE: %s", strerror(-ret)))
+	ret = xns_unshare();
+	if (!race_check(r, !ret, "unshare: %s", strerror(-ret)))
 		return -1;
 	ret = xns_get_info(r->devfd, &info);
 	if (!race_check(r, !ret, "GET_INFO: %s", strerror(-ret)))
@@ -995,7 +1036,7 @@ static void exiting_child(struct race *r, unsigned int id, __u32 seq,
 	struct xns_label l;
 	char key[XNS_LABEL_KEY_MAX];
 
-	if (fresh && xns_unshare(r->devfd))
+	if (fresh && xns_unshare())
 		_exit(2);
 	key_name(key, id);
 	make_value(v, id, EXIT_W, seq);
@@ -1026,7 +1067,7 @@ static bool back_home(struct churn *c)
 			  r->ns_inum);
 }
 
-/* UNSHARE into a fresh child of X: empty, one level down, isolated. */
+/* Unshare into a fresh child of X: empty, one level down, isolated. */
 static bool churn_unshare(struct churn *c)
 {
 	struct race *r = c->r;
@@ -1035,9 +1076,9 @@ static bool churn_unshare(struct churn *c)
 	__u32 nr = 0;
 	int ret;
 
-	ret = race_ioctl(r, OP_UNSHARE, XNS_IOC_UNSHARE, NULL);
+	ret = race_unshare(r, NS_CREATE_CHILD);
 	count(&r->unshares);
-	if (!race_check(r, !ret, "UNSHARE: %s", strerror(-ret)))
+	if (!race_check(r, !ret, "unshare: %s", strerror(-ret)))
 		return false;
 	ret = race_ioctl(r, OP_INFO, XNS_IOC_GET_INFO, &info);
 	if (!race_check(r, !ret && info.depth == r->ns_depth + 1 &&
@@ -1055,7 +1096,7 @@ static bool churn_unshare(struct churn *c)
 	return back_home(c);
 }
 
-/* Nest down to XNS_MAX_DEPTH: the next UNSHARE must give ENOSPC. */
+/* Nest down to XNS_MAX_DEPTH: the next NS_CREATE_CHILD gives ENOSPC. */
 static bool churn_nest(struct churn *c)
 {
 	struct race *r = c->r;
@@ -1066,19 +1107,19 @@ static bool churn_nest(struct churn *c)
 		ret = xns_get_info(r->devfd, &info);
 		if (!race_check(r, !ret, "GET_INFO: %s", strerror(-ret)))
 			return false;
-		ret = race_ioctl(r, OP_UNSHARE, XNS_IOC_UNSHARE, NULL);
+		ret = race_unshare(r, NS_CREATE_CHILD);
 		count(&r->unshares);
 		if (ret)
 			break;
 	}
 	if (!race_check(r, ret == -ENOSPC && info.depth == XNS_MAX_DEPTH,
-			"UNSHARE at depth %u: %s", info.depth, strerror(-ret)))
+			"unshare at depth %u: %s", info.depth, strerror(-ret)))
 		return false;
 	count(&r->depth_hits);
 	return back_home(c);
 }
 
-/* Without CAP_SYS_ADMIN for a moment: UNSHARE, setns and SET fail. */
+/* Without CAP_SYS_ADMIN for a moment: CREATE_CHILD, setns, SET fail. */
 static bool churn_capdrop(struct churn *c)
 {
 	char v[XNS_LABEL_VALUE_MAX];
@@ -1089,19 +1130,20 @@ static bool churn_capdrop(struct churn *c)
 	ret = set_sys_admin(false);
 	if (!race_check(r, !ret, "drop CAP_SYS_ADMIN: %s", strerror(-ret)))
 		return false;
-	ret = race_ioctl(r, OP_UNSHARE, XNS_IOC_UNSHARE, NULL);
+	ret = race_unshare(r, NS_CREATE_CHILD);
 	ret2 = xns_setns(c->nsfd, XNS_NS_TYPE);
 	memset(v, 0, sizeof(v));
 	ret3 = label_op(r, OP_SET, KEY_NOCAP0, v, NULL);
 	set_sys_admin(true);
 	count(&r->capdrops);
 	if (!race_check(r, ret == -EPERM && ret2 == -EPERM && ret3 == -EPERM,
-			"without CAP_SYS_ADMIN: UNSHARE %s, setns %s, SET %s",
+			"without CAP_SYS_ADMIN: CREATE_CHILD %s, setns %s, SET %s",
 			strerror(-ret), strerror(-ret2), strerror(-ret3)))
 		return false;
 	ret = xns_get_info(r->devfd, &info);
 	return race_check(r, !ret && info.inum == r->ns_inum,
-			  "a refused UNSHARE moved us: inum %u", info.inum);
+			  "a refused CREATE_CHILD moved us: inum %u",
+			  info.inum);
 }
 
 /* A child labels X (or its own namespace) and exits; the label stays. */
@@ -1156,10 +1198,9 @@ static void *churn_thread(void *arg)
 			ok = churn_capdrop(c);
 			break;
 		case 2:
-			ret = race_ioctl(r, OP_UNSHARE,
-					 wrong_size(XNS_IOC_UNSHARE), NULL);
+			ret = race_unshare(r, wrong_size(NS_CREATE_CHILD));
 			ok = race_check(r, ret == -ENOTTY,
-					"UNSHARE of the wrong size: %s",
+					"CREATE_CHILD of the wrong size: %s",
 					strerror(-ret));
 			break;
 		case 3:
@@ -1281,9 +1322,9 @@ static void *limit_creator(void *arg)
 
 	while (!race_over(r)) {
 		for (i = 0; i < CHAIN; i++) {
-			ret = race_ioctl(r, OP_UNSHARE, XNS_IOC_UNSHARE, NULL);
+			ret = race_unshare(r, NS_CREATE_CHILD);
 			if (ret) {
-				race_check(r, ret == -ENOSPC, "UNSHARE: %s",
+				race_check(r, ret == -ENOSPC, "unshare: %s",
 					   strerror(-ret));
 				break;
 			}
@@ -1307,17 +1348,17 @@ static void limit_quiescent(struct race *r, struct churn *c)
 			seen, r->start_live + 1))
 		return;
 	write_limit(r->base + 2);
-	ret = race_ioctl(r, OP_UNSHARE, XNS_IOC_UNSHARE, NULL);
-	ret2 = race_ioctl(r, OP_UNSHARE, XNS_IOC_UNSHARE, NULL);
-	ret3 = race_ioctl(r, OP_UNSHARE, XNS_IOC_UNSHARE, NULL);
+	ret = race_unshare(r, NS_CREATE_CHILD);
+	ret2 = race_unshare(r, NS_CREATE_CHILD);
+	ret3 = race_unshare(r, NS_CREATE_CHILD);
 	race_check(r, !ret && !ret2 && ret3 == -ENOSPC,
-		   "limit base + 2: UNSHAREs gave %d %d %d", ret, ret2, ret3);
+		   "limit base + 2: unshares gave %d %d %d", ret, ret2, ret3);
 	if (!back_home(c))
 		return;
 	xns_wait_nr_live(r->devfd, r->start_live + 1, XNS_SETTLE_MS, NULL);
 	write_limit(r->base);
-	ret = race_ioctl(r, OP_UNSHARE, XNS_IOC_UNSHARE, NULL);
-	race_check(r, ret == -ENOSPC, "limit base: UNSHARE %s",
+	ret = race_unshare(r, NS_CREATE_CHILD);
+	race_check(r, ret == -ENOSPC, "limit base: unshare %s",
 		   strerror(-ret));
 }
 
@@ -1377,14 +1418,14 @@ static const struct want want_shared[] = {
 };
 
 static const struct want want_setns[] = {
-	{ OP_UNSHARE, 0 }, { OP_UNSHARE, EPERM }, { OP_UNSHARE, ENOSPC },
-	{ OP_UNSHARE, ENOTTY }, { OP_SET, 0 }, { OP_SET, EPERM },
+	{ OP_CREATE, 0 }, { OP_CREATE, EPERM }, { OP_CREATE, ENOSPC },
+	{ OP_CREATE, ENOTTY }, { OP_SET, 0 }, { OP_SET, EPERM },
 	{ OP_GET, 0 }, { OP_GET, ENOENT }, { OP_DEL, 0 }, { OP_DEL, ENOENT },
 	{ OP_LIST, 0 },
 };
 
 static const struct want want_limit[] = {
-	{ OP_UNSHARE, 0 }, { OP_UNSHARE, ENOSPC },
+	{ OP_CREATE, 0 }, { OP_CREATE, ENOSPC },
 };
 
 FIXTURE(race)

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xns stress: NR_WORKERS processes, for XNS_STRESS_SECONDS (default 5),
- * do random interleavings of XNS_IOC_UNSHARE, fork + exit + waitpid of
- * children (that may unshare, setns or set a label before exiting), setns()
- * into namespace files picked from a pool (each worker keeps POOL_FDS files
- * opened from its own, other workers' and exiting children's
- * /proc/<pid>/ns/xns, or reopened from another worker's fds through
- * /proc/<pid>/fd), bind mounts of xns files in a private mount namespace,
- * label set/get/del/list, and readdir + readlink of /proc/<pid>/ns of
- * exiting tasks.  Any errno other than the races the API documents fails
- * the test, naming the operation; once every worker is gone, the number of
+ * do random interleavings of unshare (NS_CREATE_CHILD on the own
+ * namespace, then setns()), fork + exit + waitpid of children (that may
+ * unshare, setns or set a label before exiting), setns() into namespace
+ * files picked from a pool (each worker keeps POOL_FDS files opened from
+ * its own, other workers' and exiting children's /proc/<pid>/ns/xns,
+ * reopened from another worker's fds through /proc/<pid>/fd, or made by
+ * NS_CREATE_CHILD on a pooled file, which only that file keeps alive),
+ * bind mounts of xns files in a private mount namespace, label
+ * set/get/del/list, and readdir + readlink of /proc/<pid>/ns of exiting
+ * tasks.  Any errno other than the races the API documents fails the
+ * test, naming the operation; once every worker is gone, the number of
  * live namespaces must be back where it started.
  *
  * Everything happens below a namespace the test unshares first, so the
@@ -59,6 +61,7 @@ enum op {
 	OP_OPEN_OTHER,
 	OP_STEAL,
 	OP_CLOSE,
+	OP_CREATE,
 	OP_BIND,
 	OP_UMOUNT,
 	OP_LABEL_SET,
@@ -78,6 +81,7 @@ static const char * const op_names[NR_OPS] = {
 	[OP_OPEN_OTHER]	= "open-other",
 	[OP_STEAL]	= "reopen-fd",
 	[OP_CLOSE]	= "close",
+	[OP_CREATE]	= "create-child",
 	[OP_BIND]	= "bind-mount",
 	[OP_UMOUNT]	= "umount",
 	[OP_LABEL_SET]	= "label-set",
@@ -97,6 +101,7 @@ static const unsigned int op_weights[NR_OPS] = {
 	[OP_OPEN_OTHER]	= 8,
 	[OP_STEAL]	= 4,
 	[OP_CLOSE]	= 4,
+	[OP_CREATE]	= 4,
 	[OP_BIND]	= 4,
 	[OP_UMOUNT]	= 4,
 	[OP_LABEL_SET]	= 6,
@@ -258,14 +263,14 @@ static int op_unshare(struct worker *w)
 	ret = xns_get_info(w->devfd, &before);
 	if (ret)
 		return fail(w, OP_UNSHARE, -ret, "XNS_IOC_GET_INFO");
-	ret = xns_unshare(w->devfd);
+	ret = xns_unshare();
 	if (ret == -ENOSPC) {
 		/* Depth limit, or max_namespaces: both documented. */
 		w->rep.races++;
 		return 0;
 	}
 	if (ret)
-		return fail(w, OP_UNSHARE, -ret, "XNS_IOC_UNSHARE at depth %u",
+		return fail(w, OP_UNSHARE, -ret, "NS_CREATE_CHILD + setns at depth %u",
 			    before.depth);
 	ret = xns_get_info(w->devfd, &after);
 	if (ret)
@@ -302,8 +307,8 @@ static __noreturn void kid_main(struct worker *w)
 		_exit(2);
 	switch (rnd(w, 4)) {
 	case 1:
-		what = "XNS_IOC_UNSHARE";
-		ret = xns_unshare(w->devfd);
+		what = "NS_CREATE_CHILD + setns";
+		ret = xns_unshare();
 		if (ret == -ENOSPC)
 			ret = 0;
 		break;
@@ -492,6 +497,56 @@ static int op_close(struct worker *w)
 {
 	pool_set(w, rnd(w, POOL_FDS), -1);
 	return 0;
+}
+
+/*
+ * NS_CREATE_CHILD on a pooled file: a child of a namespace the worker is
+ * usually not in, which another worker's task may be leaving right now.
+ * Keep it by its file alone (in the pool), enter it, or drop it at once.
+ * ENOSPC (XNS_MAX_DEPTH, max_namespaces) is documented; the caller has
+ * CAP_SYS_ADMIN in its own user namespace, which owns the child.
+ */
+static int op_create(struct worker *w)
+{
+	int fd = pool_pick(w), child, ret;
+	__u32 parent = 0, inum = 0;
+
+	if (fd < 0)
+		return 0;
+	ret = xns_fd_inum(fd, &parent);
+	if (ret)
+		return fail(w, OP_CREATE, -ret, "fstat");
+	child = xns_create_child(fd);
+	if (child == -ENOSPC) {
+		w->rep.races++;
+		return 0;
+	}
+	if (child < 0)
+		return fail(w, OP_CREATE, -child, "NS_CREATE_CHILD on xns %u",
+			    parent);
+	ret = ioctl(child, NS_GET_NSTYPE);
+	if (ret != XNS_NS_TYPE || xns_fd_inum(child, &inum) ||
+	    inum == parent) {
+		close(child);
+		return fail(w, OP_CREATE, ret < 0 ? errno : 0,
+			    "child of xns %u: type %d, inode %u", parent,
+			    ret, inum);
+	}
+	switch (rnd(w, 3)) {
+	case 0:
+		pool_add(w, child);
+		return 0;
+	case 1:
+		ret = xns_setns(child, rnd(w, 2) ? 0 : XNS_NS_TYPE);
+		close(child);
+		if (ret)
+			return fail(w, OP_CREATE, -ret,
+				    "setns into a child just made");
+		return check_current(w, OP_CREATE, inum);
+	default:
+		close(child);
+		return 0;
+	}
 }
 
 static void target_path(struct worker *w, unsigned int t, char *buf,
@@ -764,6 +819,7 @@ static int (*const op_fns[NR_OPS])(struct worker *w) = {
 	[OP_OPEN_OTHER]	= op_open_other,
 	[OP_STEAL]	= op_steal,
 	[OP_CLOSE]	= op_close,
+	[OP_CREATE]	= op_create,
 	[OP_BIND]	= op_bind,
 	[OP_UMOUNT]	= op_umount,
 	[OP_LABEL_SET]	= op_label_set,
@@ -810,10 +866,10 @@ static int worker_setup(struct worker *w, int parent_devfd)
 	if (w->devfd < 0)
 		return fail(w, OP_UNSHARE, -w->devfd, "open %s", XNS_DEV);
 	if (w->userns) {
-		ret = xns_unshare(w->devfd);
+		ret = xns_unshare();
 		if (ret)
 			return fail(w, OP_UNSHARE, -ret,
-				    "XNS_IOC_UNSHARE in a user namespace");
+				    "NS_CREATE_CHILD + setns in a user namespace");
 	}
 	w->homefd = xns_open_ns(0);
 	if (w->homefd < 0)
@@ -946,9 +1002,9 @@ FIXTURE_SETUP(stress)
 	ASSERT_GE(self->devfd, 0);
 	ASSERT_EQ(0, xns_self_inum(&self->init_inum));
 	/* Work below a namespace of our own. */
-	ret = xns_unshare(self->devfd);
+	ret = xns_unshare();
 	ASSERT_EQ(0, ret) {
-		TH_LOG("XNS_IOC_UNSHARE: %s", strerror(-ret));
+		TH_LOG("NS_CREATE_CHILD + setns: %s", strerror(-ret));
 	}
 	ASSERT_EQ(0, xns_nr_live(self->devfd, &self->nr_live0));
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers shared by the xns selftests: loading and unloading the module,
- * the /dev/xns ioctls, /proc/<pid>/ns/xns, listns(2) and nsfs file
- * handles, dropping privileges and small helper processes driven over
- * pipes.
+ * the /dev/xns ioctls, creating namespaces with NS_CREATE_CHILD,
+ * /proc/<pid>/ns/xns, listns(2) and nsfs file handles, dropping
+ * privileges and small helper processes driven over pipes.
  *
  * Every helper that can fail returns 0 (or a non-negative value) on
  * success and a negative errno on failure, so that tests can write
@@ -52,6 +52,10 @@
 #endif
 #ifndef NS_GET_ID
 #define NS_GET_ID		_IOR(NSIO, 13, __u64)
+#endif
+/* Patch 0010 of the series: a new child of a namespace of a module's type. */
+#ifndef NS_CREATE_CHILD
+#define NS_CREATE_CHILD		_IO(NSIO, 0x20)
 #endif
 
 /* listns(2), nsfs file handles: older <linux/nsfs.h> lack them too. */
@@ -254,11 +258,6 @@ static inline int xns_ioctl(int fd, unsigned long cmd, void *arg)
 	return ret < 0 ? -errno : ret;
 }
 
-static inline int xns_unshare(int devfd)
-{
-	return xns_ioctl(devfd, XNS_IOC_UNSHARE, NULL);
-}
-
 static inline int xns_get_info(int devfd, struct xns_info *info)
 {
 	memset(info, 0, sizeof(*info));
@@ -448,6 +447,53 @@ static inline int xns_setns(int fd, int flags)
 	return setns(fd, flags) ? -errno : 0;
 }
 
+/*
+ * NS_CREATE_CHILD: a new child of the namespace @nsfd refers to, owned by
+ * the caller's user namespace.  Returns its nsfs fd (O_CLOEXEC), which
+ * holds it, or a negative errno: the type's checks (for xns -EPERM
+ * without CAP_SYS_ADMIN in the caller's user namespace, -ENOSPC at
+ * XNS_MAX_DEPTH or max_namespaces), -EOPNOTSUPP for a built-in type,
+ * -ENOTTY for a file that is not a namespace.
+ */
+static inline int xns_create_child(int nsfd)
+{
+	int fd = ioctl(nsfd, NS_CREATE_CHILD);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * What unshare() does for a built-in type, for the type named @ns_name in
+ * /proc/<pid>/ns: NS_CREATE_CHILD on the calling thread's namespace, then
+ * setns(child, @ns_type).  Returns 0 or the negative errno of the step
+ * that failed; on failure the caller's namespaces are unchanged.  It
+ * opens /proc/thread-self/ns, not /proc/self/ns, which is the main
+ * thread's: like unshare(), it moves the calling thread only.
+ */
+static inline int xns_unshare_type(const char *ns_name, int ns_type)
+{
+	char path[64];
+	int nsfd, child, ret;
+
+	snprintf(path, sizeof(path), "/proc/thread-self/ns/%s", ns_name);
+	nsfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (nsfd < 0)
+		return -errno;
+	child = xns_create_child(nsfd);
+	close(nsfd);
+	if (child < 0)
+		return child;
+	ret = xns_setns(child, ns_type);
+	close(child);
+	return ret;
+}
+
+/* Move the calling thread into a new child of its xns. */
+static inline int xns_unshare(void)
+{
+	return xns_unshare_type("xns", XNS_NS_TYPE);
+}
+
 /* NS_GET_ID: the 64-bit id of the namespace @fd refers to. */
 static inline int xns_fd_ns_id(int fd, __u64 *id)
 {
@@ -597,6 +643,18 @@ static inline bool xns_ids_disjoint(const struct xns_ids *a,
 
 	for (i = 0; i < a->nr; i++)
 		if (xns_ids_has(b, a->id[i]))
+			return false;
+	return true;
+}
+
+/* Is every id of @b also in @a (nothing new in @b)? */
+static inline bool xns_ids_subset(const struct xns_ids *a,
+				  const struct xns_ids *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nr; i++)
+		if (!xns_ids_has(a, b->id[i]))
 			return false;
 	return true;
 }
@@ -1053,7 +1111,7 @@ struct xns_holder_report {
 };
 
 /*
- * A helper that does @depth nested XNS_IOC_UNSHAREs, optionally sets a
+ * A helper that does @depth nested xns_unshare()s, optionally sets a
  * label in the new namespace, reports, and stays in it until released.
  */
 struct xns_holder_args {
@@ -1073,7 +1131,7 @@ static inline int xns_holder_fn(struct xns_child *c, void *arg)
 	devfd = xns_open_dev();
 	rep.err = devfd < 0 ? devfd : 0;
 	for (i = 0; !rep.err && args && i < args->depth; i++)
-		rep.err = xns_unshare(devfd);
+		rep.err = xns_unshare();
 	if (!rep.err && args && args->key)
 		rep.err = xns_label_set(devfd, args->key, args->value);
 	if (!rep.err)

@@ -264,16 +264,23 @@ static int setup_nobody(__always_unused void *arg)
 /* A new xns namespace, then drop privileges. */
 static int setup_unshare_nobody(__always_unused void *arg)
 {
-	int devfd, ret;
+	int ret;
 
-	devfd = xns_open_dev();
-	if (devfd < 0)
-		return devfd;
-	ret = xns_unshare(devfd);
-	close(devfd);
+	ret = xns_unshare();
 	if (ret)
 		return ret;
 	return xns_drop_privs(XNS_NOBODY, XNS_NOBODY);
+}
+
+/* Nest down to XNS_MAX_DEPTH, below which nothing can be created. */
+static int setup_max_depth(__always_unused void *arg)
+{
+	int ret;
+
+	do {
+		ret = xns_unshare();
+	} while (!ret);
+	return ret == -ENOSPC ? 0 : ret;
 }
 
 /* Set $SHELL to @arg, or unset it if @arg is NULL. */
@@ -855,7 +862,7 @@ TEST_F(xnsctl, label_roundtrip)
 	__u32 inum = 0;
 
 	/* The test moves to a namespace of its own; its labels are ours. */
-	ASSERT_EQ(0, xns_unshare(self->devfd));
+	ASSERT_EQ(0, xns_unshare());
 	ASSERT_EQ(0, xns_self_inum(&inum));
 	ASSERT_NE(self->inum, inum);
 
@@ -931,7 +938,7 @@ TEST_F(xnsctl, label_other_ns)
 	struct run_result r;
 
 	/* Labels the test sees must not change: give it a namespace. */
-	ASSERT_EQ(0, xns_unshare(self->devfd));
+	ASSERT_EQ(0, xns_unshare());
 	rep = start_holder(_metadata, &self->kids[0], "hk", "hv");
 	ASSERT_NE(0U, rep.inum);
 	snprintf(pid, sizeof(pid), "%d", self->kids[0].pid);
@@ -1283,6 +1290,18 @@ TEST_F(xnsctl, label_set_eperm)
 	XNSCTL_AS(&r, setup_nobody, NULL, "unshare", "--", "/bin/true");
 	EXPECT_STATUS(1, &r);
 	EXPECT_STREQ("xnsctl: unshare: Operation not permitted\n", r.err);
+}
+
+TEST_F(xnsctl, unshare_enospc)
+{
+	struct run_result r;
+
+	/* At XNS_MAX_DEPTH: the kernel's ENOSPC, and nothing is run. */
+	XNSCTL_AS(&r, setup_max_depth, NULL, "unshare", "--", SH, "-c",
+		  "echo ran");
+	EXPECT_STATUS(1, &r);
+	EXPECT_STREQ("xnsctl: unshare: No space left on device\n", r.err);
+	EXPECT_STREQ("", r.out);
 }
 
 TEST_F(xnsctl, setns_eperm)

@@ -12,6 +12,10 @@
  * alternates, so that drift in the machine (caches, frequency, other
  * guests) affects both types alike.
  *
+ * A new xns is made as userspace makes one: NS_CREATE_CHILD on a file of
+ * the caller's namespace, setns() into the child and close() of its file;
+ * a new UTS namespace with unshare(CLONE_NEWUTS).
+ *
  * Times come from CLOCK_MONOTONIC.  Under QEMU with -icount shift=0 the
  * guest clock advances one nanosecond per guest instruction, so the same
  * numbers are instruction counts (make bench MEASURE=icount).
@@ -40,7 +44,13 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <linux/nsfs.h>
 #include <linux/xns.h>
+
+/* A new child of a namespace of a module's type (patch 0010 of xns). */
+#ifndef NS_CREATE_CHILD
+#define NS_CREATE_CHILD	_IO(NSIO, 0x20)
+#endif
 
 #define XNS_DEV		"/dev/xns"
 #define XNS_MAX_PARAM	"/sys/module/xns/parameters/max_namespaces"
@@ -248,12 +258,24 @@ static void cpu_model(char *buf, size_t size)
 		snprintf(buf, size, "implementer %s part %s", impl, part);
 }
 
-/* Move the caller into a new namespace of type @t (a child of its own). */
-static int create_ns(int t)
+/*
+ * Move the caller into a new namespace of type @t, a child of its own;
+ * @cur is a file of the caller's namespace of that type.  -1 on failure.
+ */
+static int create_ns(int t, int cur)
 {
-	if (t == T_XNS)
-		return ioctl(dev_fd, XNS_IOC_UNSHARE) ? -1 : 0;
-	return unshare(CLONE_NEWUTS);
+	int child, ret, err;
+
+	if (t != T_XNS)
+		return unshare(CLONE_NEWUTS);
+	child = ioctl(cur, NS_CREATE_CHILD);
+	if (child < 0)
+		return -1;
+	ret = setns(child, 0);
+	err = errno;
+	close(child);
+	errno = err;
+	return ret;
 }
 
 static void enter_ns(int t, int fd)
@@ -262,8 +284,11 @@ static void enter_ns(int t, int fd)
 		die("setns %s", type_name[t]);
 }
 
-/* Fork a child that creates a namespace of type @t (none: nothing). */
-static void fork_child(int t)
+/*
+ * Fork a child that creates a namespace of type @t (none: nothing), a
+ * child of the caller's, of which @cur is a file.
+ */
+static void fork_child(int t, int cur)
 {
 	int status;
 	pid_t pid;
@@ -272,7 +297,7 @@ static void fork_child(int t)
 	if (pid < 0)
 		die("fork");
 	if (!pid)
-		_exit(t != T_NONE && create_ns(t) ? errno : 0);
+		_exit(t != T_NONE && create_ns(t, cur) ? errno : 0);
 	if (waitpid(pid, &status, 0) != pid)
 		die("waitpid");
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
@@ -293,11 +318,11 @@ static void do_op(int op, int t)
 
 	switch (ops[op].kind) {
 	case K_CREATE:
-		fork_child(t);
+		fork_child(t, home);
 		break;
 	case K_CREATE_NOFORK:
 		/* Leaving the new namespace drops its last reference. */
-		if (create_ns(t))
+		if (create_ns(t, home))
 			die("create %s", type_name[t]);
 		enter_ns(t, home);
 		break;
@@ -323,7 +348,7 @@ static void do_op(int op, int t)
 			die("%s", ns_path[t]);
 		break;
 	case K_FORK:
-		fork_child(T_NONE);
+		fork_child(T_NONE, home);
 		break;
 	case K_LSET:
 		if (ioctl(dev_fd, XNS_IOC_LABEL_SET, &label))
@@ -359,7 +384,7 @@ static int pin(int t)
 {
 	int fd;
 
-	if (create_ns(t))
+	if (create_ns(t, orig_fd[t]))
 		die("create %s", type_name[t]);
 	fd = open(ns_path[t], O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -759,7 +784,7 @@ static int create_pinned(int t)
 {
 	int fd, err;
 
-	if (create_ns(t))
+	if (create_ns(t, orig_fd[t]))
 		return -1;
 	fd = open(ns_path[t], O_RDONLY | O_CLOEXEC);
 	err = errno;
