@@ -51,12 +51,12 @@ pub(crate) struct XnsShared {
 impl XnsShared {
     /// Creates the shared state.
     pub(crate) fn new() -> Result<Arc<Self>> {
-        Arc::new(
+        Ok(Arc::new(
             Self {
                 nr_live: Atomic::new(0),
             },
             GFP_KERNEL,
-        )
+        )?)
     }
 }
 
