@@ -255,7 +255,7 @@ out:
 /* In the child of race_exit(): exit from a non-initial namespace. */
 static __noreturn void exit_child(__u64 rng)
 {
-	unsigned int depth = 1 + rnd(&rng, 2), i;
+	unsigned int depth = 1 + rnd(&rng, 2), i, tries;
 	int devfd, ret;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0))
@@ -264,7 +264,14 @@ static __noreturn void exit_child(__u64 rng)
 	if (devfd < 0)
 		_exit(dev_gone(-devfd) ? 3 : 10);
 	for (i = 0; i < depth; i++) {
-		ret = xns_unshare();
+		/*
+		 * /dev/xns opens while the module's init still runs, but the
+		 * type only answers once the module is live (ENOENT before).
+		 * The open device keeps the module, so that is soon.
+		 */
+		tries = 0;
+		while ((ret = xns_unshare()) == -ENOENT && tries++ < 1000)
+			usleep(1000);
 		if (ret) {
 			fprintf(stderr, "# child: NS_CREATE_CHILD + setns: %s\n",
 				strerror(-ret));
