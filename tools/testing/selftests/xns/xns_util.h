@@ -108,7 +108,6 @@ struct nsfs_file_handle {
  */
 #define XNS_SYSCTL_MAX_NS	"/proc/sys/user/max_module_namespaces"
 #define XNS_SYSCTL_MAX_UTS	"/proc/sys/user/max_uts_namespaces"
-#define XNS_PARAM_MAX_NS	"/sys/module/xns/parameters/max_namespaces"
 #define XNS_SELF_LINK		"/proc/self/ns/xns"
 
 /* An unprivileged uid and gid that need no /etc/passwd entry. */
