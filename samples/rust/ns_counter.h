@@ -12,10 +12,12 @@
  * A new namespace is created with the nsfs ioctl NS_CREATE_CHILD
  * (<linux/nsfs.h>) on a file of any counter namespace, e.g. opened from
  * /proc/self/ns/counter; it needs CAP_SYS_ADMIN in the caller's user
- * namespace (else EPERM) and returns a file of the new namespace
- * (O_CLOEXEC), which holds it.  The new namespace does not refer to the
- * one the ioctl was called on.  Namespaces are inherited on fork and
- * entered with setns(fd, 0) or setns(fd, NS_COUNTER_NS_TYPE), which needs
+ * namespace (else EPERM), fails with ENOSPC over the per-user limit
+ * /proc/sys/user/max_module_namespaces, shared with xns and any other
+ * registered type, and returns a file of the new namespace (O_CLOEXEC),
+ * which holds it.  The new namespace does not refer to the one the ioctl
+ * was called on.  Namespaces are inherited on fork and entered with
+ * setns(fd, 0) or setns(fd, NS_COUNTER_NS_TYPE), which needs
  * CAP_SYS_ADMIN over the namespace's owner and over the caller's user
  * namespace.
  */

@@ -11,8 +11,10 @@
  * /proc/self/ns/xns: it returns a file of the child (O_CLOEXEC), which
  * holds it.  It needs CAP_SYS_ADMIN in the caller's user namespace, which
  * owns the child (else EPERM), and fails with ENOSPC if the child would be
- * deeper than XNS_MAX_DEPTH or beyond the per-user limit (module parameter
- * max_namespaces).  Namespaces are inherited on fork and entered with
+ * deeper than XNS_MAX_DEPTH or over the per-user limit of namespaces of
+ * all registered types, /proc/sys/user/max_module_namespaces of the
+ * caller's user namespace or an ancestor (as max_uts_namespaces limits
+ * UTS namespaces).  Namespaces are inherited on fork and entered with
  * setns(fd, 0) or setns(fd, XNS_NS_TYPE), also through a pidfd, which
  * needs CAP_SYS_ADMIN over the namespace's owner and over the caller's
  * user namespace.

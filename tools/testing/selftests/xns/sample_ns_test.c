@@ -8,7 +8,8 @@
  * inode numbers, their namespaces are independent of each other, and
  * each module can be unloaded while the other stays loaded and working.
  * New counter namespaces come from NS_CREATE_CHILD on any counter
- * namespace's file; they start at 0 and have no parent.  The sample cannot
+ * namespace's file; they start at 0, have no parent and count against
+ * max_module_namespaces together with the xns namespaces.  The sample cannot
  * be unloaded while one of its non-initial namespaces has members or any
  * of its nsfs files is open (also one opened from a file handle or
  * returned by NS_CREATE_CHILD) or bind-mounted.  Counter namespaces are in
@@ -1556,6 +1557,172 @@ TEST_F(sample, busy_while_created_child_open)
 	close(self->fd2);
 	self->fd2 = -1;
 	expect_unloads(_metadata, "closing the NS_CREATE_CHILD file");
+}
+
+/*
+ * max_module_namespaces (/proc/sys/user) limits the namespaces of every
+ * registered type together, per user and user namespace, as
+ * max_uts_namespaces limits UTS namespaces.  Each case runs in a child,
+ * as root of a user namespace of its own with the limit set there, so
+ * that its count starts at 0 and the test process keeps the privileges
+ * the teardown needs to unload the sample.  From there listns() shows
+ * only the child's current namespaces: a lister that the test starts
+ * first, in the initial user namespace, lists for it.
+ */
+
+/* In a child: all namespaces of @ns_type, as @lister sees them. */
+static void nsc_child_list(struct xns_child *lister, __u32 ns_type,
+			   struct xns_ids *l)
+{
+	int ret = xns_lister_list(lister, ns_type, l);
+
+	xns_child_check(!ret, "listns(ns_type %#x) by the lister: %s",
+			ns_type, strerror(-ret));
+}
+
+/* In a child: NS_GET_ID of @fd, a namespace file. */
+static __u64 nsc_child_fd_id(int fd)
+{
+	__u64 id = 0;
+	int ret;
+
+	ret = xns_fd_ns_id(fd, &id);
+	xns_child_check(!ret, "NS_GET_ID: %s", strerror(-ret));
+	return id;
+}
+
+/* In a child: close @fd, a namespace file, and wait until it is freed. */
+static void nsc_child_close(struct xns_child *lister, int fd, __u32 ns_type)
+{
+	__u64 id = nsc_child_fd_id(fd);
+	int ret;
+
+	close(fd);
+	ret = xns_lister_wait_gone(lister, ns_type, id, XNS_SETTLE_MS);
+	xns_child_check(!ret, "namespace %llu still listed after closing it: %s",
+			(unsigned long long)id, strerror(-ret));
+}
+
+/* In a child: NS_CREATE_CHILD on @fd must fail with ENOSPC. */
+static void nsc_child_enospc(int fd, const char *what)
+{
+	int ret = xns_create_child(fd);
+
+	xns_child_check(ret == -ENOSPC, "%s: %s, want ENOSPC", what,
+			ret < 0 ? strerror(-ret) : "a file");
+}
+
+#define NSC_LIMIT	3
+
+/* Limit NSC_LIMIT: as many counter namespaces, not one more. */
+static int limit_child(__always_unused struct xns_child *c, void *arg)
+{
+	struct xns_child *lister = arg;
+	__u32 inum = 0, inum_after = 0;
+	struct xns_ids before, after;
+	int home, c1, c2, c3, ret;
+
+	ret = xns_enter_userns_limit(NSC_LIMIT);
+	xns_child_check(!ret, "a user namespace with max_module_namespaces=%d: %s",
+			NSC_LIMIT, strerror(-ret));
+	home = ns_open(0, NSC_NAME);
+	xns_child_check(home >= 0, "open %s: %s", NSC_SELF_LINK,
+			strerror(-home));
+	/* Two kept by their files, one by the task in it. */
+	c1 = xns_create_child(home);
+	xns_child_check(c1 >= 0, "first namespace: %s", strerror(-c1));
+	c2 = xns_create_child(home);
+	xns_child_check(c2 >= 0, "second namespace: %s", strerror(-c2));
+	ret = nsc_unshare();
+	xns_child_check(!ret, "third namespace, entered: %s", strerror(-ret));
+
+	xns_child_check(!ns_pid_inum(0, NSC_NAME, &inum), "readlink");
+	nsc_child_list(lister, NS_COUNTER_NS_TYPE, &before);
+	nsc_child_enospc(home, "a fourth namespace with max_module_namespaces=3");
+	nsc_child_enospc(c1, "a fourth namespace, on a file of another");
+	ret = nsc_unshare();
+	xns_child_check(ret == -ENOSPC, "a fourth namespace, as an unshare: %s, want ENOSPC",
+			ret ? strerror(-ret) : "success");
+	xns_child_check(!ns_pid_inum(0, NSC_NAME, &inum_after) &&
+			inum_after == inum, "a refused unshare moved the caller");
+	nsc_child_list(lister, NS_COUNTER_NS_TYPE, &after);
+	xns_child_check(xns_ids_subset(&before, &after),
+			"listns: a new counter namespace after the refused creations");
+
+	/* Freeing one gives its slot back, and only its slot. */
+	nsc_child_close(lister, c1, NS_COUNTER_NS_TYPE);
+	c3 = xns_create_child(home);
+	xns_child_check(c3 >= 0, "after closing one: %s", strerror(-c3));
+	nsc_child_enospc(home, "one more after the freed slot was taken again");
+	close(c3);
+	close(c2);
+	close(home);
+	return 0;
+}
+
+TEST_F(sample, create_child_limit)
+{
+	ASSERT_EQ(0, xns_lister_start(&self->kid2));
+	EXPECT_EQ(0, xns_run_child(limit_child, &self->kid2));
+	EXPECT_EQ(0, xns_child_reap(&self->kid2));
+}
+
+/* Limit 2: one xns and one counter namespace take it all. */
+static int shared_limit_child(__always_unused struct xns_child *c, void *arg)
+{
+	struct xns_ids xbefore, xafter, cbefore, cafter;
+	struct xns_child *lister = arg;
+	int xhome, chome, x, cn, cn2, ret;
+
+	ret = xns_enter_userns_limit(2);
+	xns_child_check(!ret, "a user namespace with max_module_namespaces=2: %s",
+			strerror(-ret));
+	xhome = xns_open_ns(0);
+	xns_child_check(xhome >= 0, "open %s: %s", XNS_SELF_LINK,
+			strerror(-xhome));
+	chome = ns_open(0, NSC_NAME);
+	xns_child_check(chome >= 0, "open %s: %s", NSC_SELF_LINK,
+			strerror(-chome));
+	x = xns_create_child(xhome);
+	xns_child_check(x >= 0, "an xns: %s", strerror(-x));
+	cn = xns_create_child(chome);
+	xns_child_check(cn >= 0, "a counter namespace next to one xns: %s",
+			strerror(-cn));
+
+	nsc_child_list(lister, XNS_NS_TYPE, &xbefore);
+	nsc_child_list(lister, NS_COUNTER_NS_TYPE, &cbefore);
+	nsc_child_enospc(xhome, "an xns after one xns and one counter namespace");
+	nsc_child_enospc(chome, "a counter namespace after one xns and one counter namespace");
+	ret = xns_unshare();
+	xns_child_check(ret == -ENOSPC, "xns unshare at the limit: %s, want ENOSPC",
+			ret ? strerror(-ret) : "success");
+	ret = nsc_unshare();
+	xns_child_check(ret == -ENOSPC, "counter unshare at the limit: %s, want ENOSPC",
+			ret ? strerror(-ret) : "success");
+	nsc_child_list(lister, XNS_NS_TYPE, &xafter);
+	nsc_child_list(lister, NS_COUNTER_NS_TYPE, &cafter);
+	xns_child_check(xns_ids_subset(&xbefore, &xafter) &&
+			xns_ids_subset(&cbefore, &cafter),
+			"listns: a namespace was left after a refused creation");
+
+	/* The slot of the freed xns takes a counter namespace. */
+	nsc_child_close(lister, x, XNS_NS_TYPE);
+	cn2 = xns_create_child(chome);
+	xns_child_check(cn2 >= 0, "a counter namespace in the slot of an xns: %s",
+			strerror(-cn2));
+	nsc_child_enospc(xhome, "an xns after two counter namespaces");
+	close(cn2);
+	close(cn);
+	close(chome);
+	close(xhome);
+	return 0;
+}
+
+TEST_F(sample, limit_shared_with_xns)
+{
+	ASSERT_EQ(0, xns_lister_start(&self->kid2));
+	EXPECT_EQ(0, xns_run_child(shared_limit_child, &self->kid2));
+	EXPECT_EQ(0, xns_child_reap(&self->kid2));
 }
 
 TEST_HARNESS_MAIN

@@ -23,7 +23,9 @@
  * succeeded at changing it, and nsfs ioctls must leave no descriptor
  * behind.  NS_CREATE_CHILD, the only nsfs ioctl that creates, must give a
  * new xns (or ENOSPC at XNS_MAX_DEPTH) on each file; now and then the
- * fuzzer enters a child of its own namespace made so, as an unshare.
+ * fuzzer enters a child of its own namespace made so, as an unshare.  It
+ * keeps few namespaces alive, far below max_module_namespaces (INT_MAX
+ * in a new user namespace, max_threads / 2 in the initial one).
  *
  * Tests: dev_ioctls (/dev/xns only), nsfs_ioctls (mostly nsfs, on the
  * caller's namespace, one it is not below and a child one), userns (both,
@@ -894,7 +896,8 @@ static int expect_ns(struct fuzzer *f, unsigned int cmd, enum ns_fd_kind kind,
 	case NS_CMD_CREATE_CHILD:
 		/*
 		 * The argument is ignored, and the caller has CAP_SYS_ADMIN
-		 * in its user namespace (which owns the child) in every test.
+		 * in its user namespace (which owns the child) in every test;
+		 * max_module_namespaces is never reached.
 		 */
 		return ns_depth(f, kind) < XNS_MAX_DEPTH ? EXPECT_FD_CHILD :
 		       -ENOSPC;

@@ -29,6 +29,9 @@
 #include "kselftest_harness.h"
 #include "xns_harness.h"
 
+/* The per-user limit that max_module_namespaces replaced. */
+#define OLD_PARAM	XNS_SYSFS_DIR "/parameters/max_namespaces"
+
 FIXTURE(module)
 {
 	struct xns_child kid;
@@ -164,6 +167,8 @@ TEST_F(module, load)
 	EXPECT_EQ(0U, info.nr_labels);
 	EXPECT_EQ(1U, info.nr_live);
 	close(devfd);
+	/* The limit is max_module_namespaces now, not a parameter of xns. */
+	EXPECT_EQ(-ENOENT, xns_path_ino(OLD_PARAM, NULL, NULL));
 
 	/* A second load is refused. */
 	ret = xns_finit_module();

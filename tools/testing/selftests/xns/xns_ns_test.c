@@ -3,12 +3,14 @@
  * xns namespaces: identity in /proc/<pid>/ns/xns and nsfs, creation with
  * NS_CREATE_CHILD (the ioctl itself, and with setns() as an unshare),
  * inheritance, setns(), the nsfs ioctls, lifetime (pins by open files and
- * bind mounts) and the depth and per-user limits.
+ * bind mounts), the depth limit and the per-user limit,
+ * max_module_namespaces in /proc/sys/user.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,9 +18,13 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
+#include <linux/capability.h>
 #include <linux/nsfs.h>
+#include <linux/securebits.h>
 #include <linux/xns.h>
 
 #include "xns_util.h"
@@ -32,10 +38,9 @@ FIXTURE(xns)
 	int devfd;
 	struct xns_info info;
 	struct xns_child kids[NR_KIDS];
+	struct xns_child lister;
 	char bind_target[64];
 	bool mounted;
-	bool param_saved;
-	char param_old[32];
 };
 
 FIXTURE_SETUP(xns)
@@ -45,9 +50,9 @@ FIXTURE_SETUP(xns)
 	self->devfd = -1;
 	self->bind_target[0] = '\0';
 	self->mounted = false;
-	self->param_saved = false;
 	for (i = 0; i < NR_KIDS; i++)
 		xns_child_init(&self->kids[i]);
+	xns_child_init(&self->lister);
 
 	self->devfd = xns_setup_dev(_metadata);
 	if (self->devfd < 0)
@@ -64,14 +69,11 @@ FIXTURE_TEARDOWN(xns)
 
 	for (i = 0; i < NR_KIDS; i++)
 		xns_child_kill(&self->kids[i]);
+	xns_child_kill(&self->lister);
 	if (self->mounted)
 		umount2(self->bind_target, MNT_DETACH);
 	if (self->bind_target[0])
 		unlink(self->bind_target);
-	if (self->param_saved &&
-	    xns_write_file(XNS_PARAM_MAX_NS, self->param_old))
-		TH_LOG("could not restore %s to %s", XNS_PARAM_MAX_NS,
-		       self->param_old);
 	if (self->devfd >= 0)
 		close(self->devfd);
 }
@@ -888,17 +890,11 @@ static int depth_child(struct xns_child *c, __always_unused void *arg)
 TEST_F(xns, depth_limit)
 {
 	struct depth_report rep = {};
-	char buf[32];
 	__u32 base, nr = 0;
-	int ret, max = 0;
+	int ret;
 
 	if (self->info.depth != 0)
 		SKIP(return, "not started in the initial xns");
-	if (!xns_read_file(XNS_PARAM_MAX_NS, buf, sizeof(buf)))
-		max = atoi(buf);
-	if (max > 0 && max < XNS_MAX_DEPTH)
-		SKIP(return, "max_namespaces=%d does not allow %d nested namespaces",
-		     max, XNS_MAX_DEPTH);
 
 	base = settled_nr_live(_metadata, self->devfd);
 	ASSERT_EQ(0, xns_child_start(&self->kids[0], depth_child, NULL));
@@ -919,149 +915,6 @@ TEST_F(xns, depth_limit)
 		TH_LOG("nr_live %u, want %u, after the chain was released",
 		       nr, base);
 	}
-}
-
-/*
- * Set max_namespaces to @limit for this test, saving the old value in
- * @old and setting *@saved for the teardown to restore it.  Returns false,
- * with the reason in @why, if the parameter cannot be changed.
- */
-static bool set_max_namespaces(struct __test_metadata *_metadata,
-			       unsigned int limit, char *old, size_t old_size,
-			       bool *saved, char *why, size_t why_size)
-{
-	char buf[32];
-	struct stat st;
-	int ret;
-
-	if (stat(XNS_PARAM_MAX_NS, &st)) {
-		snprintf(why, why_size, "%s: %m", XNS_PARAM_MAX_NS);
-		return false;
-	}
-	if (!(st.st_mode & 0200)) {
-		snprintf(why, why_size,
-			 "%s is mode %03o, not writable; reaching the default limit is too costly",
-			 XNS_PARAM_MAX_NS, st.st_mode & 0777);
-		return false;
-	}
-	ret = xns_read_file(XNS_PARAM_MAX_NS, old, old_size);
-	if (ret) {
-		snprintf(why, why_size, "reading %s: %s", XNS_PARAM_MAX_NS,
-			 strerror(-ret));
-		return false;
-	}
-	*saved = true;
-	snprintf(buf, sizeof(buf), "%u", limit);
-	ret = xns_write_file(XNS_PARAM_MAX_NS, buf);
-	ASSERT_EQ(0, ret) {
-		TH_LOG("writing %s to %s: %s", buf, XNS_PARAM_MAX_NS,
-		       strerror(-ret));
-	}
-	return true;
-}
-
-#define LIMIT	3
-
-TEST_F(xns, per_user_limit)
-{
-	struct xns_holder_args one = { .depth = 1 };
-	struct xns_holder_report rep;
-	char why[160], buf[32];
-	__u32 base, nr = 0;
-	int ret, i;
-
-	base = settled_nr_live(_metadata, self->devfd);
-	if (base != 1)
-		SKIP(return, "%u xns namespaces exist already", base - 1);
-	if (!set_max_namespaces(_metadata, LIMIT, self->param_old,
-				sizeof(self->param_old), &self->param_saved,
-				why, sizeof(why)))
-		SKIP(return, "%s", why);
-
-	for (i = 0; i < LIMIT; i++) {
-		ret = xns_holder_start(&self->kids[i], &one, &rep);
-		ASSERT_EQ(0, ret) {
-			TH_LOG("namespace %d of %d: %s", i + 1, LIMIT,
-			       strerror(-ret));
-		}
-	}
-	ret = xns_holder_start(&self->kids[LIMIT], &one, &rep);
-	EXPECT_EQ(-ENOSPC, ret) {
-		TH_LOG("namespace %d with max_namespaces=%d: %s, want ENOSPC",
-		       LIMIT + 1, LIMIT, ret ? strerror(-ret) : "created");
-	}
-	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr));
-	EXPECT_EQ(base + LIMIT, nr);
-
-	/* Freeing one gives its slot back. */
-	EXPECT_EQ(0, xns_child_stop(&self->kids[0]));
-	ASSERT_EQ(0, xns_wait_nr_live(self->devfd, base + LIMIT - 1,
-				      XNS_SETTLE_MS, &nr));
-	ret = xns_holder_start(&self->kids[0], &one, &rep);
-	EXPECT_EQ(0, ret) {
-		TH_LOG("after freeing one: %s", strerror(-ret));
-	}
-
-	for (i = 0; i < LIMIT; i++)
-		xns_child_stop(&self->kids[i]);
-	EXPECT_EQ(0, xns_write_file(XNS_PARAM_MAX_NS, self->param_old));
-	self->param_saved = false;
-	ASSERT_EQ(0, xns_read_file(XNS_PARAM_MAX_NS, buf, sizeof(buf)));
-	EXPECT_STREQ(self->param_old, buf);
-}
-
-static int other_user_child(__always_unused struct xns_child *c, void *arg)
-{
-	int fallback = *(int *)arg;
-	int devfd, ret;
-
-	ret = xns_drop_privs(XNS_NOBODY, XNS_NOBODY);
-	xns_child_check(!ret, "dropping privileges: %s", strerror(-ret));
-	ret = xns_enter_userns();
-	if (ret) {
-		fprintf(stderr, "# cannot create a user namespace: %s\n",
-			strerror(-ret));
-		return XNS_CHILD_SKIP;
-	}
-	devfd = xns_open_dev_or(fallback);
-	xns_child_check(devfd >= 0, "open %s: %s", XNS_DEV, strerror(-devfd));
-	ret = xns_unshare();
-	xns_child_check(!ret,
-			"uid %d could not unshare while uid 0 is at its limit: %s",
-			XNS_NOBODY, strerror(-ret));
-	return 0;
-}
-
-TEST_F(xns, per_user_limit_is_per_user)
-{
-	struct xns_holder_args one = { .depth = 1 };
-	struct xns_holder_report rep;
-	char why[160];
-	__u32 base;
-	int ret;
-
-	base = settled_nr_live(_metadata, self->devfd);
-	if (base != 1)
-		SKIP(return, "%u xns namespaces exist already", base - 1);
-	if (!set_max_namespaces(_metadata, 1, self->param_old,
-				sizeof(self->param_old), &self->param_saved,
-				why, sizeof(why)))
-		SKIP(return, "%s", why);
-
-	ASSERT_EQ(0, xns_holder_start(&self->kids[0], &one, &rep));
-	ret = xns_holder_start(&self->kids[1], &one, &rep);
-	ASSERT_EQ(-ENOSPC, ret) {
-		TH_LOG("second namespace of uid 0 with max_namespaces=1: %s",
-		       ret ? strerror(-ret) : "created");
-	}
-	ret = xns_run_child(other_user_child, &self->devfd);
-	if (ret == XNS_CHILD_SKIP)
-		SKIP(goto out, "unprivileged user namespaces are not available");
-	EXPECT_EQ(0, ret) {
-		TH_LOG("another user was limited by uid 0's namespaces");
-	}
-out:
-	xns_child_stop(&self->kids[0]);
 }
 
 TEST_F(xns, nr_live_counts)
@@ -1422,18 +1275,12 @@ TEST_F(xns, create_child_depth_limit)
 	struct xns_holder_args deep = { .depth = XNS_MAX_DEPTH };
 	struct xns_ids before, after;
 	struct xns_holder_report rep;
-	int fd_max, fd_below, home, own, c, ret, max = 0;
+	int fd_max, fd_below, home, own, c, ret;
 	__u32 base, nr = 0;
 	struct xns_info info;
-	char buf[32];
 
 	if (self->info.depth != 0)
 		SKIP(return, "not started in the initial xns");
-	if (!xns_read_file(XNS_PARAM_MAX_NS, buf, sizeof(buf)))
-		max = atoi(buf);
-	if (max > 0 && max < XNS_MAX_DEPTH + 1)
-		SKIP(return, "max_namespaces=%d does not allow %d namespaces",
-		     max, XNS_MAX_DEPTH + 1);
 
 	base = settled_nr_live(_metadata, self->devfd);
 	home = xns_open_ns(0);
@@ -1496,66 +1343,6 @@ TEST_F(xns, create_child_depth_limit)
 	}
 }
 
-TEST_F(xns, create_child_per_user_limit)
-{
-	struct xns_ids before, after;
-	int home, c1, c2, c3, ret;
-	char why[160];
-	__u32 base, nr = 0;
-
-	base = settled_nr_live(_metadata, self->devfd);
-	if (base != 1)
-		SKIP(return, "%u xns namespaces exist already", base - 1);
-	if (!set_max_namespaces(_metadata, 2, self->param_old,
-				sizeof(self->param_old), &self->param_saved,
-				why, sizeof(why)))
-		SKIP(return, "%s", why);
-
-	home = xns_open_ns(0);
-	ASSERT_GE(home, 0);
-	/* Namespaces that only a file holds count as any other. */
-	c1 = xns_create_child(home);
-	ASSERT_LE(0, c1);
-	c2 = xns_create_child(home);
-	ASSERT_LE(0, c2);
-	list_xns(_metadata, &before);
-	ret = xns_create_child(home);
-	EXPECT_EQ(-ENOSPC, ret) {
-		TH_LOG("a third namespace with max_namespaces=2: %s",
-		       ret < 0 ? strerror(-ret) : "a file");
-	}
-	if (ret >= 0)
-		close(ret);
-	/* Whatever the parent. */
-	ret = xns_create_child(c1);
-	EXPECT_EQ(-ENOSPC, ret);
-	if (ret >= 0)
-		close(ret);
-	EXPECT_EQ(-ENOSPC, xns_unshare());
-	list_xns(_metadata, &after);
-	EXPECT_TRUE(xns_ids_subset(&before, &after)) {
-		TH_LOG("listns: a new xns after a refused NS_CREATE_CHILD");
-	}
-	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr));
-	EXPECT_EQ(base + 2, nr);
-
-	/* Closing a file frees its namespace, and the slot. */
-	close(c1);
-	ASSERT_EQ(0, xns_wait_nr_live(self->devfd, base + 1, XNS_SETTLE_MS,
-				      &nr));
-	c3 = xns_create_child(c2);
-	EXPECT_LE(0, c3) {
-		TH_LOG("after closing one: %s", strerror(-c3));
-	}
-	if (c3 >= 0)
-		close(c3);
-	close(c2);
-	close(home);
-	EXPECT_EQ(0, xns_wait_nr_live(self->devfd, base, XNS_SETTLE_MS, &nr));
-	EXPECT_EQ(0, xns_write_file(XNS_PARAM_MAX_NS, self->param_old));
-	self->param_saved = false;
-}
-
 TEST_F(xns, create_child_file_pins)
 {
 	struct xns_ns_handle h;
@@ -1606,6 +1393,472 @@ TEST_F(xns, create_child_file_pins)
 	EXPECT_EQ(0, xns_wait_listed(XNS_NS_TYPE, id, false, XNS_SETTLE_MS));
 	EXPECT_EQ(-ESTALE, xns_wait_stale(&h, XNS_SETTLE_MS));
 	close(home);
+}
+
+/*
+ * The per-user limit: max_module_namespaces in /proc/sys/user (patch
+ * 0011), a ucount as max_uts_namespaces is for UTS.  A namespace of any
+ * registered type counts, from its creation until it is freed, for its
+ * creator's euid in the user namespace that owns it (the creator's) and,
+ * for the owner of each user namespace on the way up, in every ancestor;
+ * over any of their limits NS_CREATE_CHILD fails with ENOSPC.  The tests
+ * set the limit in a user namespace of their own, where the caller's count
+ * starts at 0 whatever other tests left in the initial one.
+ */
+
+/*
+ * Start @lister, which lists from the initial user namespace what the
+ * test no longer sees from its own (xns_lister_fn()).
+ */
+static void start_lister(struct __test_metadata *_metadata,
+			 struct xns_child *lister)
+{
+	int ret = xns_lister_start(lister);
+
+	ASSERT_EQ(0, ret) {
+		TH_LOG("starting a lister: %s", strerror(-ret));
+	}
+}
+
+/* All xns namespaces, as @lister sees them. */
+static void lister_list_xns(struct __test_metadata *_metadata,
+			    struct xns_child *lister, struct xns_ids *l)
+{
+	int ret = xns_lister_list(lister, XNS_NS_TYPE, l);
+
+	ASSERT_EQ(0, ret) {
+		TH_LOG("listns(XNS_NS_TYPE) by the lister: %s", strerror(-ret));
+	}
+}
+
+/* Move into a new user namespace whose max_module_namespaces is @max. */
+static void enter_userns_limit(struct __test_metadata *_metadata,
+			       unsigned long max)
+{
+	unsigned long back = 0;
+	int ret;
+
+	ret = xns_enter_userns_limit(max);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("a user namespace with max_module_namespaces=%lu: %s",
+		       max, strerror(-ret));
+	}
+	ret = xns_limit_read(XNS_SYSCTL_MAX_NS, &back);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("reading %s: %s", XNS_SYSCTL_MAX_NS, strerror(-ret));
+	}
+	ASSERT_EQ(max, back);
+}
+
+#define LIMIT	3
+
+TEST_F(xns, per_user_limit)
+{
+	struct xns_holder_args one = { .depth = 1 };
+	struct xns_holder_report rep;
+	struct xns_ids before, after;
+	__u32 base, nr = 0;
+	int ret, i;
+
+	base = settled_nr_live(_metadata, self->devfd);
+	start_lister(_metadata, &self->lister);
+	enter_userns_limit(_metadata, LIMIT);
+
+	/* LIMIT namespaces, each kept by the task in it. */
+	for (i = 0; i < LIMIT; i++) {
+		ret = xns_holder_start(&self->kids[i], &one, &rep);
+		ASSERT_EQ(0, ret) {
+			TH_LOG("namespace %d of %d: %s", i + 1, LIMIT,
+			       strerror(-ret));
+		}
+	}
+	lister_list_xns(_metadata, &self->lister, &before);
+	ret = xns_holder_start(&self->kids[LIMIT], &one, &rep);
+	EXPECT_EQ(-ENOSPC, ret) {
+		TH_LOG("namespace %d with max_module_namespaces=%d: %s, want ENOSPC",
+		       LIMIT + 1, LIMIT, ret ? strerror(-ret) : "created");
+	}
+	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr));
+	EXPECT_EQ(base + LIMIT, nr);
+	lister_list_xns(_metadata, &self->lister, &after);
+	EXPECT_TRUE(xns_ids_subset(&before, &after)) {
+		TH_LOG("listns: a new xns after a refused unshare");
+	}
+
+	/* Freeing one gives its slot back, and only its slot. */
+	EXPECT_EQ(0, xns_child_stop(&self->kids[0]));
+	ASSERT_EQ(0, xns_wait_nr_live(self->devfd, base + LIMIT - 1,
+				      XNS_SETTLE_MS, &nr));
+	ret = xns_holder_start(&self->kids[0], &one, &rep);
+	EXPECT_EQ(0, ret) {
+		TH_LOG("after freeing one: %s", strerror(-ret));
+	}
+	ret = xns_holder_start(&self->kids[LIMIT], &one, &rep);
+	EXPECT_EQ(-ENOSPC, ret) {
+		TH_LOG("one more after the freed slot was taken again: %s",
+		       ret ? strerror(-ret) : "created");
+	}
+
+	for (i = 0; i < LIMIT; i++)
+		EXPECT_EQ(0, xns_child_stop(&self->kids[i]));
+	EXPECT_EQ(0, xns_wait_nr_live(self->devfd, base, XNS_SETTLE_MS, &nr)) {
+		TH_LOG("nr_live %u, want %u", nr, base);
+	}
+}
+
+TEST_F(xns, create_child_per_user_limit)
+{
+	struct xns_ids before, after;
+	int home, c1, c2, c3, ret;
+	__u32 base, nr = 0;
+
+	base = settled_nr_live(_metadata, self->devfd);
+	start_lister(_metadata, &self->lister);
+	enter_userns_limit(_metadata, 2);
+
+	home = xns_open_ns(0);
+	ASSERT_GE(home, 0);
+	/* Namespaces that only a file holds count as any other. */
+	c1 = xns_create_child(home);
+	ASSERT_LE(0, c1) {
+		TH_LOG("first namespace: %s", strerror(-c1));
+	}
+	c2 = xns_create_child(home);
+	ASSERT_LE(0, c2) {
+		TH_LOG("second namespace: %s", strerror(-c2));
+	}
+	lister_list_xns(_metadata, &self->lister, &before);
+	ret = xns_create_child(home);
+	EXPECT_EQ(-ENOSPC, ret) {
+		TH_LOG("a third namespace with max_module_namespaces=2: %s",
+		       ret < 0 ? strerror(-ret) : "a file");
+	}
+	if (ret >= 0)
+		close(ret);
+	/* Whatever the parent. */
+	ret = xns_create_child(c1);
+	EXPECT_EQ(-ENOSPC, ret);
+	if (ret >= 0)
+		close(ret);
+	EXPECT_EQ(-ENOSPC, xns_unshare());
+	lister_list_xns(_metadata, &self->lister, &after);
+	EXPECT_TRUE(xns_ids_subset(&before, &after)) {
+		TH_LOG("listns: a new xns after a refused NS_CREATE_CHILD");
+	}
+	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr));
+	EXPECT_EQ(base + 2, nr);
+
+	/* Closing a file frees its namespace, and the slot. */
+	close(c1);
+	ASSERT_EQ(0, xns_wait_nr_live(self->devfd, base + 1, XNS_SETTLE_MS,
+				      &nr));
+	c3 = xns_create_child(c2);
+	EXPECT_LE(0, c3) {
+		TH_LOG("after closing one: %s", strerror(-c3));
+	}
+	if (c3 >= 0)
+		close(c3);
+	close(c2);
+	close(home);
+	EXPECT_EQ(0, xns_wait_nr_live(self->devfd, base, XNS_SETTLE_MS, &nr));
+}
+
+/* Besides root, the user namespace of two_users_child() maps this uid. */
+#define OTHER_UID	1
+
+/*
+ * In a new user namespace, whose uid_map the test writes (it takes a
+ * privileged writer to map two uids): root and OTHER_UID, with
+ * max_module_namespaces 1, each have a count of their own.
+ */
+static int two_users_child(struct xns_child *c, __always_unused void *arg)
+{
+	int home, mine, other, ret;
+	__u64 eff = 0;
+	char byte = 0;
+
+	xns_child_check(!unshare(CLONE_NEWUSER), "unshare(CLONE_NEWUSER): %m");
+	if (xns_send(c->rep, &byte, sizeof(byte)))
+		return 1;
+	xns_child_hold(c);
+	xns_child_check(geteuid() == 0, "euid %u after the uid_map was written",
+			geteuid());
+	ret = xns_limit_write(XNS_SYSCTL_MAX_NS, 1);
+	xns_child_check(!ret, "max_module_namespaces=1: %s", strerror(-ret));
+
+	home = xns_open_ns(0);
+	xns_child_check(home >= 0, "open %s: %s", XNS_SELF_LINK,
+			strerror(-home));
+	mine = xns_create_child(home);
+	xns_child_check(mine >= 0, "root's namespace: %s", strerror(-mine));
+	ret = xns_create_child(home);
+	xns_child_check(ret == -ENOSPC,
+			"root's second namespace with max_module_namespaces=1: %s, want ENOSPC",
+			ret < 0 ? strerror(-ret) : "a file");
+
+	/* Another euid, keeping the capabilities: its own count. */
+	xns_child_check(!prctl(PR_SET_SECUREBITS, SECBIT_NO_SETUID_FIXUP, 0, 0,
+			       0), "PR_SET_SECUREBITS: %m");
+	xns_child_check(!setresuid(-1, OTHER_UID, -1), "seteuid(%d): %m",
+			OTHER_UID);
+	ret = xns_cap_effective(&eff);
+	xns_child_check(!ret && (eff & 1ULL << CAP_SYS_ADMIN),
+			"euid %d has no CAP_SYS_ADMIN", OTHER_UID);
+	other = xns_create_child(home);
+	xns_child_check(other >= 0,
+			"uid %d could not create while root is at its limit: %s",
+			OTHER_UID, strerror(-other));
+	ret = xns_create_child(home);
+	xns_child_check(ret == -ENOSPC,
+			"second namespace of uid %d: %s, want ENOSPC", OTHER_UID,
+			ret < 0 ? strerror(-ret) : "a file");
+
+	/* Root is still at its limit, until its namespace is freed. */
+	xns_child_check(!setresuid(-1, 0, -1), "seteuid(0): %m");
+	ret = xns_create_child(home);
+	xns_child_check(ret == -ENOSPC,
+			"root's second namespace after uid %d's: %s, want ENOSPC",
+			OTHER_UID, ret < 0 ? strerror(-ret) : "a file");
+	close(mine);
+	ret = xns_create_child(home);
+	xns_child_check(ret >= 0, "root, after closing its namespace: %s",
+			strerror(-ret));
+	close(ret);
+	close(other);
+	close(home);
+	return 0;
+}
+
+TEST_F(xns, per_user_limit_is_per_user)
+{
+	struct xns_child *kid = &self->kids[0];
+	char path[64], map[64];
+	char byte;
+	int ret;
+
+	ASSERT_EQ(0, xns_child_start(kid, two_users_child, NULL));
+	ret = xns_child_recv(kid, &byte, sizeof(byte));
+	ASSERT_EQ(0, ret) {
+		TH_LOG("the child made no user namespace: exit %d",
+		       xns_child_reap(kid));
+	}
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", kid->pid);
+	snprintf(map, sizeof(map), "0 %u 1\n%d %d 1\n", geteuid(), OTHER_UID,
+		 XNS_NOBODY);
+	ret = xns_write_file(path, map);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("writing %s: %s", path, strerror(-ret));
+	}
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", kid->pid);
+	snprintf(map, sizeof(map), "0 %u 1\n", getegid());
+	ret = xns_write_file(path, map);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("writing %s: %s", path, strerror(-ret));
+	}
+	ASSERT_EQ(0, xns_child_release(kid));
+	EXPECT_EQ(0, xns_child_reap(kid));
+}
+
+/*
+ * User namespace A allows 2, its child B 100: from B the third fails,
+ * since B's namespaces also count in A, for A's root, the owner of B.
+ * UTS namespaces, limited the same way, do the same.
+ */
+TEST_F(xns, per_user_limit_hierarchy)
+{
+	struct xns_ids before, after;
+	int home, c1, c2, c3, ret;
+	__u32 base, nr = 0;
+
+	base = settled_nr_live(_metadata, self->devfd);
+	start_lister(_metadata, &self->lister);
+	enter_userns_limit(_metadata, 2);
+	ASSERT_EQ(0, xns_limit_write(XNS_SYSCTL_MAX_UTS, 1));
+	enter_userns_limit(_metadata, 100);
+	ASSERT_EQ(0, xns_limit_write(XNS_SYSCTL_MAX_UTS, 100));
+
+	home = xns_open_ns(0);
+	ASSERT_GE(home, 0);
+	c1 = xns_create_child(home);
+	ASSERT_LE(0, c1) {
+		TH_LOG("first namespace in B: %s", strerror(-c1));
+	}
+	c2 = xns_create_child(home);
+	ASSERT_LE(0, c2) {
+		TH_LOG("second namespace in B: %s", strerror(-c2));
+	}
+	lister_list_xns(_metadata, &self->lister, &before);
+	ret = xns_create_child(home);
+	EXPECT_EQ(-ENOSPC, ret) {
+		TH_LOG("a third namespace in B (100) below A (2): %s, want ENOSPC",
+		       ret < 0 ? strerror(-ret) : "a file");
+	}
+	if (ret >= 0)
+		close(ret);
+	EXPECT_EQ(-ENOSPC, xns_unshare());
+	lister_list_xns(_metadata, &self->lister, &after);
+	EXPECT_TRUE(xns_ids_subset(&before, &after)) {
+		TH_LOG("listns: a new xns after a refused NS_CREATE_CHILD");
+	}
+	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr));
+	EXPECT_EQ(base + 2, nr);
+
+	/* The same for UTS, with max_uts_namespaces 1 in A. */
+	ASSERT_EQ(0, unshare(CLONE_NEWUTS)) {
+		TH_LOG("first UTS namespace in B: %m");
+	}
+	ret = unshare(CLONE_NEWUTS) ? -errno : 0;
+	EXPECT_EQ(-ENOSPC, ret) {
+		TH_LOG("a second UTS namespace in B (100) below A (1): %s, want ENOSPC",
+		       ret ? strerror(-ret) : "created");
+	}
+
+	/* Freeing one in B gives A's slot back. */
+	close(c1);
+	ASSERT_EQ(0, xns_wait_nr_live(self->devfd, base + 1, XNS_SETTLE_MS,
+				      &nr));
+	c3 = xns_create_child(home);
+	EXPECT_LE(0, c3) {
+		TH_LOG("after closing one: %s", strerror(-c3));
+	}
+	if (c3 >= 0)
+		close(c3);
+	close(c2);
+	close(home);
+	EXPECT_EQ(0, xns_wait_nr_live(self->devfd, base, XNS_SETTLE_MS, &nr));
+}
+
+/* Raise or lower @cap in the caller's effective set. */
+static int set_cap_effective(int cap, bool on)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	if (on)
+		data[cap / 32].effective |= 1U << (cap % 32);
+	else
+		data[cap / 32].effective &= ~(1U << (cap % 32));
+	if (syscall(SYS_capset, &hdr, data))
+		return -errno;
+	return 0;
+}
+
+static const char * const user_limits[] = {
+	XNS_SYSCTL_MAX_NS, XNS_SYSCTL_MAX_UTS,
+};
+
+/* Opening @path for writing must fail with EACCES. */
+static void child_check_read_only(const char *path, const char *who)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	xns_child_check(fd < 0 && errno == EACCES,
+			"open(%s, O_WRONLY) %s: %s, want EACCES", path, who,
+			fd < 0 ? strerror(errno) : "opened");
+}
+
+/* In a child: max_module_namespaces behaves as max_uts_namespaces. */
+static int sysctl_child(__always_unused struct xns_child *c,
+			__always_unused void *arg)
+{
+	unsigned long val = 0;
+	unsigned int i;
+	int home, ret;
+
+	/* Without CAP_SYS_RESOURCE: read only. */
+	ret = xns_drop_privs(XNS_NOBODY, XNS_NOBODY);
+	xns_child_check(!ret, "dropping privileges: %s", strerror(-ret));
+	for (i = 0; i < ARRAY_SIZE(user_limits); i++) {
+		ret = xns_limit_read(user_limits[i], &val);
+		xns_child_check(!ret, "reading %s as nobody: %s",
+				user_limits[i], strerror(-ret));
+		child_check_read_only(user_limits[i], "as nobody");
+	}
+
+	/* Root of a new user namespace: its own values, INT_MAX at first. */
+	ret = xns_enter_userns();
+	xns_child_check(!ret, "entering a user namespace: %s", strerror(-ret));
+	for (i = 0; i < ARRAY_SIZE(user_limits); i++) {
+		const char *path = user_limits[i];
+
+		ret = xns_limit_read(path, &val);
+		xns_child_check(!ret && val == INT_MAX,
+				"%s in a new user namespace: %s, %lu, want %d",
+				path, strerror(-ret), val, INT_MAX);
+		ret = xns_limit_write(path, 5);
+		xns_child_check(!ret, "writing 5 to %s: %s", path,
+				strerror(-ret));
+		ret = xns_write_file(path, "-1");
+		xns_child_check(ret == -EINVAL,
+				"writing -1 to %s: %s, want EINVAL", path,
+				ret ? strerror(-ret) : "written");
+		ret = xns_limit_write(path, (unsigned long)INT_MAX + 1);
+		xns_child_check(ret == -EINVAL,
+				"writing INT_MAX + 1 to %s: %s, want EINVAL",
+				path, ret ? strerror(-ret) : "written");
+		ret = xns_limit_read(path, &val);
+		xns_child_check(!ret && val == 5,
+				"%s after refused writes: %s, %lu, want 5", path,
+				strerror(-ret), val);
+		ret = xns_limit_write(path, INT_MAX);
+		xns_child_check(!ret, "writing INT_MAX to %s: %s", path,
+				strerror(-ret));
+
+		/* Writing takes CAP_SYS_RESOURCE over the user namespace. */
+		ret = set_cap_effective(CAP_SYS_RESOURCE, false);
+		xns_child_check(!ret, "dropping CAP_SYS_RESOURCE: %s",
+				strerror(-ret));
+		child_check_read_only(path, "without CAP_SYS_RESOURCE");
+		ret = xns_limit_read(path, &val);
+		xns_child_check(!ret && val == INT_MAX,
+				"reading %s without CAP_SYS_RESOURCE: %s, %lu",
+				path, strerror(-ret), val);
+		ret = set_cap_effective(CAP_SYS_RESOURCE, true);
+		xns_child_check(!ret, "raising CAP_SYS_RESOURCE: %s",
+				strerror(-ret));
+	}
+
+	/* 0: not a single namespace. */
+	ret = xns_limit_write(XNS_SYSCTL_MAX_NS, 0);
+	xns_child_check(!ret, "writing 0: %s", strerror(-ret));
+	home = xns_open_ns(0);
+	xns_child_check(home >= 0, "open %s: %s", XNS_SELF_LINK,
+			strerror(-home));
+	ret = xns_create_child(home);
+	xns_child_check(ret == -ENOSPC,
+			"NS_CREATE_CHILD with max_module_namespaces=0: %s, want ENOSPC",
+			ret < 0 ? strerror(-ret) : "a file");
+	close(home);
+	return 0;
+}
+
+TEST_F(xns, max_module_namespaces_sysctl)
+{
+	unsigned long val = 0, after = 0;
+	struct stat st, st_uts;
+	int ret;
+
+	/* Beside max_uts_namespaces, and alike. */
+	ASSERT_EQ(0, stat(XNS_SYSCTL_MAX_NS, &st)) {
+		TH_LOG("%s: %m", XNS_SYSCTL_MAX_NS);
+	}
+	ASSERT_EQ(0, stat(XNS_SYSCTL_MAX_UTS, &st_uts));
+	EXPECT_TRUE(S_ISREG(st.st_mode));
+	EXPECT_EQ(st_uts.st_mode, st.st_mode);
+	ret = xns_limit_read(XNS_SYSCTL_MAX_NS, &val);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("reading %s: %s", XNS_SYSCTL_MAX_NS, strerror(-ret));
+	}
+	EXPECT_GE((unsigned long)INT_MAX, val);
+
+	EXPECT_EQ(0, xns_run_child(sysctl_child, NULL));
+	/* What the child wrote was its own user namespace's. */
+	ASSERT_EQ(0, xns_limit_read(XNS_SYSCTL_MAX_NS, &after));
+	EXPECT_EQ(val, after);
 }
 
 TEST_HARNESS_MAIN

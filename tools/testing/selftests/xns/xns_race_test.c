@@ -16,7 +16,8 @@
  *    nests to XNS_MAX_DEPTH, setns()es back, drops and regains
  *    CAP_SYS_ADMIN, and forks children that label and exit;
  *  - limit: threads create nested namespaces while another thread keeps
- *    rewriting max_namespaces.
+ *    rewriting max_module_namespaces, in a user namespace of the case's
+ *    own, whose count starts at 0 and whose limit only the case sees.
  *
  * What is checked, not only counted: every errno is in the documented
  * set of its ioctl, and each case sees the documented errnos it can
@@ -27,8 +28,9 @@
  * write or a key twice, and when quiescent it is exactly the keys GET
  * finds; a fd swapped under an ioctl gives the old file's or the new
  * file's answer, or EBADF/ENOTTY, and never a leaked fd; labels outlive
- * the task that wrote them; the number of live namespaces never exceeds
- * the largest limit written and comes back to its start.  Outcomes that
+ * the task that wrote them; a limit reads back what was written; the
+ * number of live namespaces never exceeds the largest limit written and
+ * comes back to its start, when the limit counts exactly once more.  Outcomes that
  * are only possible because of a race are counted and bounded.
  *
  * Each case runs in a child process of its own that is in a namespace
@@ -1248,29 +1250,31 @@ static void setns_exit(struct race *r)
 	close(c.nsfd);
 }
 
-/* limit: values written are base + one of these. */
+/*
+ * limit: values written are base + one of these, to max_module_namespaces
+ * of the case's user namespace.
+ */
 static const unsigned int limit_steps[] = { 0, 1, 2, 3, 5, 8 };
 
 static int write_limit(unsigned int val)
 {
-	char buf[16];
-
-	snprintf(buf, sizeof(buf), "%u", val);
-	return xns_write_file(XNS_PARAM_MAX_NS, buf);
+	return xns_limit_write(XNS_SYSCTL_MAX_NS, val);
 }
 
 static int read_limit(unsigned int *val)
 {
-	char buf[32];
+	unsigned long v = 0;
 	int ret;
 
-	ret = xns_read_file(XNS_PARAM_MAX_NS, buf, sizeof(buf));
-	if (!ret)
-		*val = strtoul(buf, NULL, 10);
+	ret = xns_limit_read(XNS_SYSCTL_MAX_NS, &v);
+	*val = v;
 	return ret;
 }
 
-/* Namespaces alive never exceed the largest limit written (plus init). */
+/*
+ * The case's namespaces, all counted in its user namespace, never exceed
+ * the largest limit written; the others are those alive before the case.
+ */
 static void check_bound(struct race *r)
 {
 	__u32 live = 0, max;
@@ -1280,8 +1284,9 @@ static void check_bound(struct race *r)
 	max = __atomic_load_n(&r->max_written, __ATOMIC_ACQUIRE);
 	if (live > __atomic_load_n(&r->max_seen, __ATOMIC_RELAXED))
 		__atomic_store_n(&r->max_seen, live, __ATOMIC_RELAXED);
-	race_check(r, live <= max + 1,
-		   "%u namespaces alive, limit never above %u", live, max);
+	race_check(r, live <= r->start_live + max,
+		   "%u namespaces alive, %u before the case, limit never above %u",
+		   live, r->start_live, max);
 }
 
 static void *limit_writer(void *arg)
@@ -1299,13 +1304,13 @@ static void *limit_writer(void *arg)
 			__atomic_store_n(&r->max_written, val,
 					 __ATOMIC_RELEASE);
 		ret = write_limit(val);
-		if (!race_check(r, !ret, "write max_namespaces: %s",
+		if (!race_check(r, !ret, "write max_module_namespaces: %s",
 				strerror(-ret)))
 			break;
 		ret = read_limit(&back);
 		race_check(r, !ret && back == val,
-			   "max_namespaces reads %u after writing %u", back,
-			   val);
+			   "max_module_namespaces reads %u after writing %u",
+			   back, val);
 		count(&r->writes);
 		check_bound(r);
 		sched_yield();
@@ -1336,7 +1341,10 @@ static void *limit_creator(void *arg)
 	return NULL;
 }
 
-/* Quiescent: the limit counts exactly, then a limit of base: none. */
+/*
+ * Quiescent, every namespace of the race freed: the limit counts exactly
+ * (base + 2 allows two more), then a limit of base: none.
+ */
 static void limit_quiescent(struct race *r, struct churn *c)
 {
 	__u32 seen;
@@ -1347,7 +1355,10 @@ static void limit_quiescent(struct race *r, struct churn *c)
 	if (!race_check(r, !ret, "%u namespaces alive after the race, want %u",
 			seen, r->start_live + 1))
 		return;
-	write_limit(r->base + 2);
+	ret = write_limit(r->base + 2);
+	if (!race_check(r, !ret, "write max_module_namespaces: %s",
+			strerror(-ret)))
+		return;
 	ret = race_unshare(r, NS_CREATE_CHILD);
 	ret2 = race_unshare(r, NS_CREATE_CHILD);
 	ret3 = race_unshare(r, NS_CREATE_CHILD);
@@ -1356,7 +1367,10 @@ static void limit_quiescent(struct race *r, struct churn *c)
 	if (!back_home(c))
 		return;
 	xns_wait_nr_live(r->devfd, r->start_live + 1, XNS_SETTLE_MS, NULL);
-	write_limit(r->base);
+	ret = write_limit(r->base);
+	if (!race_check(r, !ret, "write max_module_namespaces: %s",
+			strerror(-ret)))
+		return;
 	ret = race_unshare(r, NS_CREATE_CHILD);
 	race_check(r, ret == -ENOSPC, "limit base: unshare %s",
 		   strerror(-ret));
@@ -1367,19 +1381,23 @@ static void limit(struct race *r)
 	struct churn c[NR_CREATORS + 1] = {};
 	pthread_t t[NR_CREATORS + 1];
 	int i, nr = 0, fd, ret;
-	__u32 live = 0;
 
+	/* Single-threaded still, as unshare(CLONE_NEWUSER) needs. */
+	ret = xns_enter_userns();
+	if (!race_check(r, !ret, "entering a user namespace: %s",
+			strerror(-ret)))
+		return;
 	if (enter_new_ns(r))
 		return;
 	fd = xns_open_ns(0);
-	ret = xns_nr_live(r->devfd, &live);
-	if (!race_check(r, fd >= 0 && !ret, "open/GET_INFO"))
+	if (!race_check(r, fd >= 0, "open: %s", strerror(-fd)))
 		return;
-	/* What root has now (X among them): the steps are on top of it. */
-	r->base = live - 1;
+	/* What root has in its new user namespace: X.  Steps go on top. */
+	r->base = 1;
 	r->max_written = r->base;
 	ret = write_limit(r->base);
-	if (!race_check(r, !ret, "write max_namespaces: %s", strerror(-ret)))
+	if (!race_check(r, !ret, "write max_module_namespaces: %s",
+			strerror(-ret)))
 		return;
 	for (i = 0; i < NR_CREATORS + 1; i++) {
 		c[i].r = r;
@@ -1433,8 +1451,6 @@ FIXTURE(race)
 	int devfd;
 	struct race *r;
 	__u32 start_live;
-	unsigned int limit;
-	bool restore_limit;
 };
 
 FIXTURE_SETUP(race)
@@ -1444,7 +1460,6 @@ FIXTURE_SETUP(race)
 
 	self->devfd = -1;
 	self->r = NULL;
-	self->restore_limit = false;
 	if (geteuid() != 0)
 		SKIP(return, "must be run as root");
 	self->devfd = xns_setup_dev(_metadata);
@@ -1469,8 +1484,6 @@ FIXTURE_SETUP(race)
 
 FIXTURE_TEARDOWN(race)
 {
-	if (self->restore_limit)
-		write_limit(self->limit);
 	if (self->r)
 		munmap(self->r, sizeof(*self->r));
 	if (hole && hole != MAP_FAILED)
@@ -1600,19 +1613,22 @@ TEST_F(race, setns_exit)
 
 TEST_F(race, limit)
 {
+	unsigned int init_max = 0, after = 0;
 	struct race *r = self->r;
 	int ret;
 
-	ret = read_limit(&self->limit);
+	ret = read_limit(&init_max);
 	ASSERT_EQ(0, ret) {
-		TH_LOG("read %s: %s", XNS_PARAM_MAX_NS, strerror(-ret));
+		TH_LOG("read %s: %s", XNS_SYSCTL_MAX_NS, strerror(-ret));
 	}
-	self->restore_limit = true;
 	run_race(_metadata, r, self->devfd, limit, want_limit, ARRAY_SIZE(want_limit));
 	ksft_print_msg("%llu limit writes, at most %u namespaces alive, limit %u + up to %u\n",
 		       (unsigned long long)r->writes, r->max_seen, r->base,
 		       r->max_written - r->base);
 	EXPECT_LE(10ULL, r->writes);
+	/* The case wrote the limit of its own user namespace only. */
+	ASSERT_EQ(0, read_limit(&after));
+	EXPECT_EQ(init_max, after);
 }
 
 TEST_HARNESS_MAIN

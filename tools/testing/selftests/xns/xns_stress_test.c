@@ -265,7 +265,7 @@ static int op_unshare(struct worker *w)
 		return fail(w, OP_UNSHARE, -ret, "XNS_IOC_GET_INFO");
 	ret = xns_unshare();
 	if (ret == -ENOSPC) {
-		/* Depth limit, or max_namespaces: both documented. */
+		/* Depth limit, or max_module_namespaces: both documented. */
 		w->rep.races++;
 		return 0;
 	}
@@ -503,8 +503,8 @@ static int op_close(struct worker *w)
  * NS_CREATE_CHILD on a pooled file: a child of a namespace the worker is
  * usually not in, which another worker's task may be leaving right now.
  * Keep it by its file alone (in the pool), enter it, or drop it at once.
- * ENOSPC (XNS_MAX_DEPTH, max_namespaces) is documented; the caller has
- * CAP_SYS_ADMIN in its own user namespace, which owns the child.
+ * ENOSPC (XNS_MAX_DEPTH, max_module_namespaces) is documented; the caller
+ * has CAP_SYS_ADMIN in its own user namespace, which owns the child.
  */
 static int op_create(struct worker *w)
 {

@@ -101,7 +101,13 @@ struct nsfs_file_handle {
 #define XNS_MODULE_DEFAULT	"/lib/modules/xns.ko"
 #define XNS_DEV			"/dev/xns"
 #define XNS_SYSFS_DIR		"/sys/module/xns"
-#define XNS_PARAM_MAX_NS	"/sys/module/xns/parameters/max_namespaces"
+/*
+ * The per-user limit of namespaces of all registered types (patch 0011),
+ * as max_uts_namespaces is for UTS: the file shows and sets the value of
+ * the reader's user namespace.
+ */
+#define XNS_SYSCTL_MAX_NS	"/proc/sys/user/max_module_namespaces"
+#define XNS_SYSCTL_MAX_UTS	"/proc/sys/user/max_uts_namespaces"
 #define XNS_SELF_LINK		"/proc/self/ns/xns"
 
 /* An unprivileged uid and gid that need no /etc/passwd entry. */
@@ -452,8 +458,9 @@ static inline int xns_setns(int fd, int flags)
  * the caller's user namespace.  Returns its nsfs fd (O_CLOEXEC), which
  * holds it, or a negative errno: the type's checks (for xns -EPERM
  * without CAP_SYS_ADMIN in the caller's user namespace, -ENOSPC at
- * XNS_MAX_DEPTH or max_namespaces), -EOPNOTSUPP for a built-in type,
- * -ENOTTY for a file that is not a namespace.
+ * XNS_MAX_DEPTH), -ENOSPC at max_module_namespaces of the caller's user
+ * namespace or an ancestor, -EOPNOTSUPP for a built-in type, -ENOTTY for
+ * a file that is not a namespace.
  */
 static inline int xns_create_child(int nsfd)
 {
@@ -891,6 +898,53 @@ static inline int xns_enter_userns(void)
 	return xns_write_file("/proc/self/gid_map", map);
 }
 
+/*
+ * Read a limit of /proc/sys/user (XNS_SYSCTL_MAX_NS, ...) as the caller's
+ * user namespace has it: a decimal number and a newline, else -EBADMSG.
+ */
+static inline int xns_limit_read(const char *path, unsigned long *val)
+{
+	char buf[32], *end;
+	int ret;
+
+	ret = xns_read_file(path, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	if (buf[0] < '0' || buf[0] > '9')
+		return -EBADMSG;
+	errno = 0;
+	*val = strtoul(buf, &end, 10);
+	if (errno || strcmp(end, "\n"))
+		return -EBADMSG;
+	return 0;
+}
+
+/* Set a limit of /proc/sys/user in the caller's user namespace. */
+static inline int xns_limit_write(const char *path, unsigned long val)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lu", val);
+	return xns_write_file(path, buf);
+}
+
+/*
+ * xns_enter_userns(), then set max_module_namespaces of the new user
+ * namespace to @max.  There the caller owns no namespace yet, so its
+ * count starts at 0 whatever other tests left behind, and as its root it
+ * has CAP_SYS_RESOURCE, which writing the limit needs.  Each namespace it
+ * creates counts here and in every ancestor user namespace.
+ */
+static inline int xns_enter_userns_limit(unsigned long max)
+{
+	int ret;
+
+	ret = xns_enter_userns();
+	if (ret)
+		return ret;
+	return xns_limit_write(XNS_SYSCTL_MAX_NS, max);
+}
+
 /* Write all of @buf to @fd. */
 static inline int xns_send(int fd, const void *buf, size_t len)
 {
@@ -1170,6 +1224,80 @@ static inline int xns_holder_start(struct xns_child *c,
 		ret = rep->err;
 	if (ret)
 		xns_child_stop(c);
+	return ret;
+}
+
+/*
+ * A lister: a helper that lists namespaces for a caller that cannot see
+ * them itself.  Outside the initial user namespace listns() shows only
+ * the caller's current namespaces, so a test that moves into a user
+ * namespace of its own starts a lister first, as root of the initial
+ * one, and asks it what exists.  It serves until its pipes are closed.
+ */
+static inline int xns_lister_fn(struct xns_child *c,
+				__always_unused void *arg)
+{
+	struct xns_ids *l = malloc(sizeof(*l));
+	__u32 ns_type;
+	int err;
+
+	if (!l)
+		return 1;
+	while (!xns_recv(c->ctl, &ns_type, sizeof(ns_type))) {
+		err = xns_ids_list(ns_type, 0, l);
+		if (xns_send(c->rep, &err, sizeof(err)) ||
+		    xns_send(c->rep, l, sizeof(*l)))
+			return 1;
+	}
+	free(l);
+	return 0;
+}
+
+static inline int xns_lister_start(struct xns_child *c)
+{
+	return xns_child_start(c, xns_lister_fn, NULL);
+}
+
+/* xns_ids_list(@ns_type, 0, @l) as the lister @c sees it. */
+static inline int xns_lister_list(struct xns_child *c, __u32 ns_type,
+				  struct xns_ids *l)
+{
+	int ret, err = 0;
+
+	l->nr = 0;
+	ret = xns_send(c->ctl, &ns_type, sizeof(ns_type));
+	if (!ret)
+		ret = xns_recv(c->rep, &err, sizeof(err));
+	if (!ret)
+		ret = xns_recv(c->rep, l, sizeof(*l));
+	return ret ? ret : err;
+}
+
+/*
+ * Wait up to @timeout_ms until the lister @c no longer lists @id, of type
+ * @ns_type.  Returns 0, -ETIMEDOUT or a listing error.
+ */
+static inline int xns_lister_wait_gone(struct xns_child *c, __u32 ns_type,
+				       __u64 id, unsigned int timeout_ms)
+{
+	unsigned int waited = 0;
+	struct xns_ids *l = malloc(sizeof(*l));
+	int ret;
+
+	if (!l)
+		return -ENOMEM;
+	for (;;) {
+		ret = xns_lister_list(c, ns_type, l);
+		if (ret || !xns_ids_has(l, id))
+			break;
+		if (waited >= timeout_ms) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		xns_msleep(10);
+		waited += 10;
+	}
+	free(l);
 	return ret;
 }
 

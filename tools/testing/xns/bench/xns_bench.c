@@ -53,7 +53,8 @@
 #endif
 
 #define XNS_DEV		"/dev/xns"
-#define XNS_MAX_PARAM	"/sys/module/xns/parameters/max_namespaces"
+/* Per user, in the caller's user namespace: module types, and UTS. */
+#define MODULE_MAX_SYSCTL	"/proc/sys/user/max_module_namespaces"
 #define UTS_MAX_SYSCTL	"/proc/sys/user/max_uts_namespaces"
 #define NR_OPEN_SYSCTL	"/proc/sys/fs/nr_open"
 #define WARMUP		10
@@ -119,11 +120,11 @@ struct saved {
 
 static struct saved saved[] = {
 	{ .path = NR_OPEN_SYSCTL },
-	{ .path = XNS_MAX_PARAM },
+	{ .path = MODULE_MAX_SYSCTL },
 	{ .path = UTS_MAX_SYSCTL },
 };
 
-enum { SAVED_NR_OPEN, SAVED_XNS_MAX, SAVED_UTS_MAX };
+enum { SAVED_NR_OPEN, SAVED_MODULE_MAX, SAVED_UTS_MAX };
 
 static int dev_fd = -1;
 static int orig_fd[2] = { -1, -1 };
@@ -564,7 +565,7 @@ static void run_latency(void)
 	if (!scratch)
 		die("malloc");
 	/* A namespace may be freed after its creator's wait() returns. */
-	raise_limit(&saved[SAVED_XNS_MAX], 1U << 20);
+	raise_limit(&saved[SAVED_MODULE_MAX], 1U << 20);
 	raise_limit(&saved[SAVED_UTS_MAX], 1U << 20);
 	for (t = T_XNS; t <= T_UTS; t++) {
 		if (avail & TB(t)) {
@@ -812,7 +813,7 @@ static void raise_limits(int t, unsigned long n)
 			setrlimit(RLIMIT_NOFILE, &rl);
 		}
 	}
-	raise_limit(&saved[t == T_XNS ? SAVED_XNS_MAX : SAVED_UTS_MAX],
+	raise_limit(&saved[t == T_XNS ? SAVED_MODULE_MAX : SAVED_UTS_MAX],
 		    n + 1000);
 }
 
