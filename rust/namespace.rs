@@ -156,22 +156,33 @@ unsafe impl<T: NamespaceType> Send for Namespace<T> {}
 unsafe impl<T: NamespaceType> Sync for Namespace<T> {}
 
 impl<T: NamespaceType> Namespace<T> {
-    /// Creates a namespace of the registered type `T`, with a reference count of one.
+    /// Creates a namespace of the registered type `T` owned by `owner`, with a reference count
+    /// of one.
     ///
-    /// `init` initialises the type's data first; then an inode number and an id are allocated,
-    /// the namespace is counted against `max_module_namespaces` of its owner
-    /// ([`NamespaceType::owner`]) and the owner's ancestors for the caller's effective user id,
-    /// and it joins the namespace trees, which make it visible to `listns()` and nsfs file
-    /// handles whenever it is in use. If anything fails, whatever was done is undone. Fails with
-    /// `ENOSPC` if a limit is reached and with `EINVAL` if `T` is not registered.
-    pub(crate) fn new(init: impl PinInit<T, Error>) -> Result<ARef<Self>> {
-        let ns = Self::new_unlisted(init)?;
-        let owner = T::owner(&ns).as_ptr();
-        // SAFETY: `owner` is a valid user namespace, which `ns` keeps alive.
-        let ucounts = unsafe { bindings::ns_ext_inc_ucount(owner) };
+    /// First the namespace is counted against `max_module_namespaces` of `owner` and its
+    /// ancestors for the caller's effective user id, as `clone_uts_ns()` counts first; then
+    /// `init` initialises the type's data, whose [`NamespaceType::owner`] must be `owner`, an
+    /// inode number and an id are allocated, and the namespace joins the namespace trees, which
+    /// make it visible to `listns()` and nsfs file handles whenever it is in use. If anything
+    /// fails, whatever was done is undone. Fails with `ENOSPC` if a limit is reached and with
+    /// `EINVAL` if `T` is not registered or the data has another owner.
+    pub(crate) fn new(owner: &UserNamespace, init: impl PinInit<T, Error>) -> Result<ARef<Self>> {
+        // SAFETY: `owner` is a valid user namespace.
+        let ucounts = unsafe { bindings::ns_ext_inc_ucount(owner.as_ptr()) };
         if ucounts.is_null() {
             return Err(ENOSPC);
         }
+        let ns = match Self::new_unlisted(init) {
+            Ok(ns) if ptr::eq(T::owner(&ns), owner) => ns,
+            result => {
+                // SAFETY: `ucounts` came from `ns_ext_inc_ucount()` above and counts nothing else.
+                unsafe { bindings::ns_ext_dec_ucount(ucounts) };
+                return Err(match result {
+                    Ok(_) => EINVAL,
+                    Err(err) => err,
+                });
+            }
+        };
         let ptr = ARef::into_raw(ns).as_ptr();
         // SAFETY: The namespace was just created and is not shared yet, so nothing else accesses
         // `ucounts`; `free` gives the count back.

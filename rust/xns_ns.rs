@@ -291,15 +291,19 @@ impl NamespaceType for Xns {
         if depth > XNS_MAX_DEPTH {
             return Err(ENOSPC);
         }
-        let account = Account::new(parent.account.shared.clone());
-        // On failure, the initialiser drops what it took and `account` gives its share back.
-        Namespace::new(try_pin_init!(Self {
-            parent: Some(ARef::from(parent)),
-            owner,
-            depth,
-            account,
-            labels <- new_mutex!(KVVec::new()),
-        }))
+        let shared = parent.account.shared.clone();
+        // The namespace is counted in `nr_live` only once it passed the limits, by `Account::new`
+        // in the initialiser; on failure, the initialiser drops what it took.
+        Namespace::new(
+            &owner.clone(),
+            try_pin_init!(Self {
+                parent: Some(ARef::from(parent)),
+                owner,
+                depth,
+                account: Account::new(shared),
+                labels <- new_mutex!(KVVec::new()),
+            }),
+        )
     }
 
     /// The parent of `ns`, if it is the caller's namespace or one of its descendants (`EPERM`

@@ -163,7 +163,7 @@ impl NamespaceType for Counter {
         if !owner.capable_sys_admin() {
             return Err(EPERM);
         }
-        Namespace::new(Self::new(owner))
+        Namespace::new(&owner.clone(), Self::new(owner))
     }
 }
 
