@@ -30,15 +30,17 @@
  * the descendants are found by following parent pids in /proc.
  *
  * A program matching a -r GLOB (fnmatch on its path) that fails or times
- * out is run once more, and the second run decides its result.  This is for
- * the kernel's own suites, whose timing-dependent cases can lose a race on
- * a slow emulated CPU; ktap-run never retries a program on its own.  The
- * first attempt's output is kept, re-prefixed "# 1st attempt| " so it is not
- * parsed as results, and the retry is announced as
+ * out is run again, up to MAX_ATTEMPTS times in all, and the last run
+ * decides its result.  This is for the kernel's own suites, whose
+ * timing-dependent cases can lose a race on a slow emulated CPU; ktap-run
+ * never retries a program on its own.  The output of each failed attempt is
+ * kept, re-prefixed "# 1st attempt| " ("# 2nd attempt| ", ...) so it is not
+ * parsed as results, and each retry is announced as
  *
  *	# ktap-run: flaky: COLLECTION: PROG failed (exit=1), running it again
  *
- * which ktap.py reports.  Kernel splats are never excused by a retry.
+ * which ktap.py reports, with the cases that failed in the attempt before
+ * it.  Kernel splats are never excused by a retry.
  *
  * Usage: ktap-run [-t SECONDS] [-T GLOB=SECONDS]... [-s SUITE] [-r GLOB]...
  *	PROG...
@@ -73,6 +75,8 @@
 #define TICK_MS		100
 #define LINE_MAX_LEN	4096
 #define MAX_RETRY_GLOBS	8
+/* Runs of a -r program: a 1-in-8 upstream flake then fails 1 run in 512. */
+#define MAX_ATTEMPTS	3
 #define MAX_LIMITS	8
 /* How long killed descendants may take to die before they are reported. */
 #define KILL_WAIT_MS	5000
@@ -450,37 +454,44 @@ static void describe(int status, char *buf, size_t size, int timeout)
 }
 
 /*
- * Run @prog with its output held back; if it fails, print that output as a
- * first attempt and run it again.  Returns the status of the last run.
+ * Run @prog with its output held back; while it fails and attempts are
+ * left, print that output as a failed attempt and run it again.  The last
+ * attempt is printed as it runs.  Returns the status of the last run.
  */
 static int run_with_retry(const char *prog, const char *name, int timeout)
 {
-	char *held = NULL, *line, *next, why[64];
-	size_t size = 0;
-	int status;
+	static const char *const ordinal[MAX_ATTEMPTS - 1] = { "1st", "2nd" };
+	char *held, *line, *next, why[64];
+	size_t size;
+	int attempt, status;
 
-	out = open_memstream(&held, &size);
-	if (!out) {
+	for (attempt = 0; attempt < MAX_ATTEMPTS - 1; attempt++) {
+		held = NULL;
+		size = 0;
+		out = open_memstream(&held, &size);
+		if (!out) {
+			out = stdout;
+			break;
+		}
+		status = run_one(prog, timeout);
+		fclose(out);
 		out = stdout;
-		return run_one(prog, timeout);
-	}
-	status = run_one(prog, timeout);
-	fclose(out);
-	out = stdout;
-	if (passed(status)) {
-		fwrite(held, 1, size, stdout);
+		if (passed(status)) {
+			fwrite(held, 1, size, stdout);
+			free(held);
+			return status;
+		}
+		describe(status, why, sizeof(why), timeout);
+		for (line = held; line && *line; line = next) {
+			next = strchr(line, '\n');
+			if (next)
+				*next++ = '\0';
+			emit("# %s attempt| %s\n", ordinal[attempt], line);
+		}
 		free(held);
-		return status;
+		emit("# ktap-run: flaky: %s failed (%s), running it again\n",
+		     name, why);
 	}
-	describe(status, why, sizeof(why), timeout);
-	for (line = held; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		emit("# 1st attempt| %s\n", line);
-	}
-	free(held);
-	emit("# ktap-run: flaky: %s failed (%s), running it again\n", name, why);
 	return run_one(prog, timeout);
 }
 

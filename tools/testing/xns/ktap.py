@@ -39,15 +39,19 @@ Usage:
 "ARCH: FAIL: reason" line per problem, followed by the output of the
 failing case (its own "# " lines, at most DETAIL_LINES of them), and exits
 1 if there was any.  Each skipped case is listed as "ARCH: SKIP: ...".  A
-program that ktap-run had to run twice (ktap-run -r, for the kernel's own
-suites) is listed as "ARCH: FLAKY: ..." whatever the outcome of the retry.
+program that ktap-run had to run again (ktap-run -r, for the kernel's own
+suites) is listed as "ARCH: FLAKY: ..." once a retry, with the cases that
+failed before it, whatever the outcome of the last run.
 "total" adds up the JSON files written by "check --json", lists their flaky
 programs and prints the grand total line last.  A variant whose file records
 failures but no failed test counts as one failed test, as does an
 unreadable file, each --failed-step (a step of make check that failed
 before any test ran: host tests, lint, a build) and a program that was
 FLAKY on more than one variant, so that the last line says "failed"
-whenever the run failed.  It exits 1 if any test failed.
+whenever the run failed.  A retry is excused from that last rule only when
+every case that failed before it is listed in upstream-flakes, with the
+evidence that it fails on an unpatched kernel booted the same way.  It
+exits 1 if any test failed.
 """
 
 import argparse
@@ -59,6 +63,7 @@ from dataclasses import dataclass, field
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ALLOWED_SKIPS = os.path.join(HERE, 'allowed-skips')
+UPSTREAM_FLAKES = os.path.join(HERE, 'upstream-flakes')
 
 # Collections (a program's directory under /selftests) whose skips fail the
 # run unless they are allowed.
@@ -106,6 +111,8 @@ _TOTALS = re.compile(r'^# Totals: pass:(\d+) fail:(\d+) xfail:(\d+) '
                      r'xpass:(\d+) skip:(\d+) error:(\d+)')
 _DONE = '# ktap-run: done'
 _FLAKY = re.compile(r'^# ktap-run: flaky: (.*)$')
+_ATTEMPT_FAILED = re.compile(r'^# \w+ attempt\| # not ok \d+ (\S+)')
+_FLAKY_CASES = re.compile(r' \(failed: (.*)\)$')
 _FLAKY_PROGRAM = re.compile(r'^(.*?) failed \(')
 _INIT_FAIL = re.compile(r'# init: FAIL: (.*)$')
 
@@ -220,9 +227,34 @@ def find_splats(lines):
 
 
 def find_flaky(text):
-    """Return the programs ktap-run ran a second time, as it named them."""
-    return [m[1].strip() for line in read_lines(text)
-            if (m := _FLAKY.match(line))]
+    """Return the programs ktap-run ran again, as it named them.
+
+    Each retry is one entry, followed by " (failed: CASE, ...)" with the
+    cases that failed in the attempt before it, if any did.
+    """
+    flaky, cases = [], []
+    for line in read_lines(text):
+        if m := _ATTEMPT_FAILED.match(line):
+            cases.append(m[1])
+        elif m := _FLAKY.match(line):
+            reason = m[1].strip()
+            if cases:
+                reason += f' (failed: {", ".join(cases)})'
+            flaky.append(reason)
+            cases = []
+    return flaky
+
+
+def excused_flake(reason, upstream_flakes):
+    """Whether the retry @reason (see find_flaky()) is a listed upstream
+    flake: every case that failed before it is in @upstream_flakes, which
+    is {(program, case): evidence} (read_allowed_skips() reads it)."""
+    m, cases = _FLAKY_PROGRAM.match(reason), _FLAKY_CASES.search(reason)
+    if not m or not cases:
+        return False
+    prog = m[1].rpartition(': ')[2]
+    return all((prog, case) in upstream_flakes
+               for case in cases[1].split(', '))
 
 
 def program_name(name):
@@ -443,6 +475,11 @@ def cmd_total(args):
     """The "total" command: add up the JSON files of several "check" runs."""
     total = {'passed': 0, 'failed': 0, 'skipped': 0}
     problems, flaky_on = [], {}
+    try:
+        upstream_flakes = read_allowed_skips(args.upstream_flakes)
+    except (OSError, ValueError) as e:
+        upstream_flakes = {}
+        problems.append(f'cannot read the upstream flakes: {e}')
     for path in args.files:
         try:
             with open(path, encoding='utf-8') as f:
@@ -462,6 +499,9 @@ def cmd_total(args):
             more = f' (and {len(failures) - 1} more)' if failures[1:] else ''
             problems.append(f'{arch}: {failures[0]}{more}')
         for reason in data.get('flaky', []):
+            if excused_flake(reason, upstream_flakes):
+                print(f'{arch}: FLAKY (a listed upstream flake): {reason}')
+                continue
             print(f'{arch}: FLAKY: {reason}')
             m = _FLAKY_PROGRAM.match(reason)
             flaky_on.setdefault(m[1] if m else reason, []).append(arch)
@@ -499,6 +539,10 @@ def main(argv=None):
     p.add_argument('--failed-step', action='append', default=[],
                    metavar='NAME', help='a step of the run that failed '
                                         'before its tests (counts as failed)')
+    p.add_argument('--upstream-flakes', metavar='FILE',
+                   default=UPSTREAM_FLAKES,
+                   help='cases of the kernel\'s own suites that lose races '
+                        'on an unpatched kernel too (default: %(default)s)')
     p.add_argument('files', nargs='*', metavar='FILE')
     p.set_defaults(func=cmd_total)
     args = parser.parse_args(argv)

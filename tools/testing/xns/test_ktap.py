@@ -385,7 +385,7 @@ class CliTest(unittest.TestCase):
     def test_flaky(self):
         proc, out = self.check('flaky.log', 'x86_64')
         flaky = ('namespaces: ns_active_ref_test failed (exit=1), '
-                 'running it again')
+                 'running it again (failed: global.race)')
         self.assertEqual((proc.returncode, proc.stdout.splitlines()), (0, [
             'x86_64: 3 passed, 0 failed', f'x86_64: FLAKY: {flaky}']))
         proc = self.run_ktap('total', out)
@@ -426,9 +426,16 @@ class CliTest(unittest.TestCase):
         self.assertEqual(proc.returncode, 1)
         self.assertEqual(proc.stdout.splitlines()[-1], '0 passed, 1 failed')
 
+    def test_upstream_flakes_file(self):
+        # The real list parses, and every entry carries its evidence.
+        flakes = ktap.read_allowed_skips(ktap.UPSTREAM_FLAKES)
+        self.assertTrue(flakes)
+        for (prog, case), evidence in flakes.items():
+            self.assertIn('unpatched', evidence, (prog, case))
+
     def test_flaky_on_two_variants(self):
         flaky = ('namespaces: ns_active_ref_test failed (exit=1), '
-                 'running it again')
+                 'running it again (failed: global.race)')
         x86 = self.check('flaky.log', 'x86_64')[1]
         arm = self.check('flaky.log', 'arm64')[1]
         proc = self.run_ktap('total', x86, arm)
@@ -438,6 +445,20 @@ class CliTest(unittest.TestCase):
             'arm64: a flake that shows on two variants of one run is not an '
             'upstream race to retry',
             '6 passed, 1 failed']))
+        # Listed with its evidence, the case is excused on both.
+        flakes = os.path.join(self.tmp.name, 'upstream-flakes')
+        with open(flakes, 'w', encoding='utf-8') as f:
+            f.write('ns_active_ref_test global.race fails unpatched too\n')
+        proc = self.run_ktap('total', '--upstream-flakes', flakes, x86, arm)
+        self.assertEqual((proc.returncode, proc.stdout.splitlines()), (0, [
+            f'x86_64: FLAKY (a listed upstream flake): {flaky}',
+            f'arm64: FLAKY (a listed upstream flake): {flaky}',
+            '6 passed, 0 failed']))
+        # Another case of the same program is not.
+        with open(flakes, 'w', encoding='utf-8') as f:
+            f.write('ns_active_ref_test global.other fails unpatched\n')
+        proc = self.run_ktap('total', '--upstream-flakes', flakes, x86, arm)
+        self.assertEqual(proc.returncode, 1)
 
 
 # Moves to a process group of its own, says so in ARGV1.pgid, sleeps.
@@ -564,7 +585,7 @@ class KtapRunTest(unittest.TestCase):
                              retry=('once.*', 'fail.*'))
         self.assertEqual(proc.returncode, 1)
         lines = proc.stdout.splitlines()
-        self.assertEqual(self.untimed(proc.stdout)[2:12], [
+        self.assertEqual(self.untimed(proc.stdout)[2:16], [
             '# selftests: xns: once.sh',
             '# 1st attempt| # 1..1', '# 1st attempt| # not ok 1 race',
             '# ktap-run: flaky: xns: once.sh failed (exit=1), '
@@ -573,12 +594,19 @@ class KtapRunTest(unittest.TestCase):
             'ok 1 selftests: xns: once.sh',
             '# selftests: xns: fail.sh',
             '# 1st attempt| # failing on purpose',
+            '# ktap-run: flaky: xns: fail.sh failed (exit=3), '
+            'running it again',
+            '# 2nd attempt| # failing on purpose',
+            '# ktap-run: flaky: xns: fail.sh failed (exit=3), '
+            'running it again',
+            '# failing on purpose',
         ])
         self.assertIn('not ok 2 selftests: xns: fail.sh # exit=3', lines)
         self.assertEqual(ktap.check_text(proc.stdout), (counts(2, 1, 0), [
             'not ok 2 selftests: xns: fail.sh # exit=3']))
         self.assertEqual(ktap.find_flaky(proc.stdout), [
-            'xns: once.sh failed (exit=1), running it again',
+            'xns: once.sh failed (exit=1), running it again (failed: race)',
+            'xns: fail.sh failed (exit=3), running it again',
             'xns: fail.sh failed (exit=3), running it again'])
         os.unlink(ran)
         proc = self.ktap_run('once.sh')
