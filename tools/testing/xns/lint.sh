@@ -27,7 +27,8 @@ for p in "$top"/patches/*.patch; do
 		status=1
 	}
 done
-for f in "$here"/*.c "$here"/bench/*.c "$top"/tools/xns/*.c "$top"/tools/testing/selftests/xns/*.[ch]; do
+for f in "$here"/*.c "$here"/bench/*.c "$top"/tools/xns/*.c "$top"/tools/testing/selftests/xns/*.[ch] \
+	"$top"/tools/testing/selftests/xns/test_modules/*.c; do
 	out=$("${checkpatch[@]}" -f "$f") || {
 		printf '%s\n' "$out"
 		echo "lint: FAIL: checkpatch $f"

@@ -5,7 +5,8 @@
  * (also one that NS_CREATE_CHILD returned) is open or bind-mounted
  * (delete_module() fails with EAGAIN, i.e. EWOULDBLOCK); once all are
  * gone it unloads, /proc/<pid>/ns/xns disappears, and loading it again
- * starts from a fresh state.
+ * starts from a fresh state.  The core refuses malformed registrations
+ * (test_modules/test_ns_ext_register.ko tries them) with EINVAL or EEXIST.
  *
  * These tests unload and reload the module, so they need its file
  * ($XNS_MODULE, default /lib/modules/xns.ko).  They leave it loaded.
@@ -497,6 +498,77 @@ TEST_F(module, proc_entry_works_after_reload)
 		TH_LOG("(a cached /proc entry still pointing at the old module?)");
 	}
 	EXPECT_EQ(info.inum, inum);
+}
+
+/*
+ * test_modules/test_ns_ext_register.ko registers one namespace type, made
+ * malformed as its reg_case parameter says, and returns the errno of
+ * ns_ext_type_register() from its init, which finit_module() returns.
+ */
+#define REG_TEST_MODULE	"/lib/modules/test_ns_ext_register.ko"
+#define REG_TEST_NAME	"test_ns_ext_register"
+
+static int load_reg_case(const char *reg_case)
+{
+	char params[64];
+	int fd, ret;
+
+	snprintf(params, sizeof(params), "reg_case=%s", reg_case);
+	fd = open(REG_TEST_MODULE, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+TEST_F(module, registration_refusals)
+{
+	static const struct {
+		const char *reg_case;
+		int err;
+	} cases[] = {
+		{ "no-owner", EINVAL },
+		{ "empty-name", EINVAL },
+		{ "slash-name", EINVAL },
+		{ "dot-name", EINVAL },
+		{ "dotdot-name", EINVAL },
+		{ "long-name", EINVAL },
+		{ "builtin-name", EEXIST },
+		{ "builtin-name-children", EEXIST },
+		{ "xns-name", EEXIST },
+		{ "zero-type", EINVAL },
+		{ "two-bits", EINVAL },
+		{ "clone-bit", EINVAL },
+		{ "xns-type", EEXIST },
+		{ "no-id", EINVAL },
+		{ "init-id", EINVAL },
+	};
+	const char *got;
+	unsigned int i;
+	int ret;
+
+	/* xns is registered: its name and ns_type are taken. */
+	ASSERT_EQ(0, xns_load());
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		ret = load_reg_case(cases[i].reg_case);
+		got = "registered";
+		if (ret)
+			got = strerror(-ret);
+		EXPECT_EQ(-cases[i].err, ret)
+			TH_LOG("reg_case=%s: %s, want %s", cases[i].reg_case,
+			       got, strerror(cases[i].err));
+		if (!ret)
+			syscall(SYS_delete_module, REG_TEST_NAME, O_NONBLOCK);
+		/* Nothing of a refused type is left behind. */
+		EXPECT_NE(0, access("/proc/self/ns/ns_ext_test", F_OK));
+		EXPECT_NE(0, access("/sys/module/" REG_TEST_NAME, F_OK));
+	}
+	/* Well formed, the same type registers (and unregisters). */
+	ret = load_reg_case("ok");
+	ASSERT_EQ(0, ret) TH_LOG("reg_case=ok: %s", strerror(-ret));
+	ASSERT_EQ(0, syscall(SYS_delete_module, REG_TEST_NAME, O_NONBLOCK));
+	EXPECT_EQ(0, access(XNS_SELF_LINK, F_OK));
 }
 
 TEST_HARNESS_MAIN
