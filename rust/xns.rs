@@ -48,12 +48,14 @@ struct XnsModule {
 
 impl kernel::InPlaceModule for XnsModule {
     fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
+        // The type is registered last, when nothing else here can fail: a module whose init
+        // fails is freed at once, whatever references to it were taken meanwhile.
         try_pin_init!(Self {
+            _device <- MiscRegistration::register(MiscDeviceOptions { name: c"xns" }, 0o666),
             _registration: Registration::new(
                 Xns::initial(XnsShared::new()?),
                 module,
             )?,
-            _device <- MiscRegistration::register(MiscDeviceOptions { name: c"xns" }, 0o666),
         })
     }
 }

@@ -218,11 +218,12 @@ struct NsCounterModule {
 impl kernel::InPlaceModule for NsCounterModule {
     fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
         let init_owner = ARef::from(UserNamespace::init());
+        // The type is published last, as in xns.
         try_pin_init!(Self {
-            _registration: Registration::new(Counter::new(init_owner), module)?,
             _device <- MiscDeviceRegistration::register(MiscDeviceOptions {
                 name: c"ns_counter",
             }),
+            _registration: Registration::new(Counter::new(init_owner), module)?,
         })
     }
 }
