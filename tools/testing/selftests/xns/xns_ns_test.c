@@ -1728,25 +1728,6 @@ TEST_F(xns, per_user_limit_hierarchy)
 	EXPECT_EQ(0, xns_wait_nr_live(self->devfd, base, XNS_SETTLE_MS, &nr));
 }
 
-/* Raise or lower @cap in the caller's effective set. */
-static int set_cap_effective(int cap, bool on)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
-
-	if (syscall(SYS_capget, &hdr, data))
-		return -errno;
-	if (on)
-		data[cap / 32].effective |= 1U << (cap % 32);
-	else
-		data[cap / 32].effective &= ~(1U << (cap % 32));
-	if (syscall(SYS_capset, &hdr, data))
-		return -errno;
-	return 0;
-}
-
 static const char * const user_limits[] = {
 	XNS_SYSCTL_MAX_NS, XNS_SYSCTL_MAX_UTS,
 };
@@ -1809,7 +1790,7 @@ static int sysctl_child(__always_unused struct xns_child *c,
 				strerror(-ret));
 
 		/* Writing takes CAP_SYS_RESOURCE over the user namespace. */
-		ret = set_cap_effective(CAP_SYS_RESOURCE, false);
+		ret = xns_set_cap_effective(CAP_SYS_RESOURCE, false);
 		xns_child_check(!ret, "dropping CAP_SYS_RESOURCE: %s",
 				strerror(-ret));
 		child_check_read_only(path, "without CAP_SYS_RESOURCE");
@@ -1817,7 +1798,7 @@ static int sysctl_child(__always_unused struct xns_child *c,
 		xns_child_check(!ret && val == INT_MAX,
 				"reading %s without CAP_SYS_RESOURCE: %s, %lu",
 				path, strerror(-ret), val);
-		ret = set_cap_effective(CAP_SYS_RESOURCE, true);
+		ret = xns_set_cap_effective(CAP_SYS_RESOURCE, true);
 		xns_child_check(!ret, "raising CAP_SYS_RESOURCE: %s",
 				strerror(-ret));
 	}

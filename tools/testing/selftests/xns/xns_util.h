@@ -850,6 +850,28 @@ static inline int xns_cap_effective(__u64 *eff)
 }
 
 /*
+ * Raise or lower @cap in the calling thread's effective set.  It uses the
+ * raw syscall: glibc's capset() would apply it to all threads.
+ */
+static inline int xns_set_cap_effective(int cap, bool on)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	if (on)
+		data[cap / 32].effective |= 1U << (cap % 32);
+	else
+		data[cap / 32].effective &= ~(1U << (cap % 32));
+	if (syscall(SYS_capset, &hdr, data))
+		return -errno;
+	return 0;
+}
+
+/*
  * Become @uid/@gid with no supplementary groups and no capabilities.
  * The process is made dumpable again (so that it owns its /proc files,
  * e.g. to write its uid_map) and is killed when its parent dies.
