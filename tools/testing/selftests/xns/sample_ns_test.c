@@ -44,13 +44,6 @@
 #include "kselftest_harness.h"
 #include "xns_harness.h"
 
-#ifndef NS_GET_USERNS
-#define NS_GET_USERNS		_IO(NSIO, 0x1)
-#endif
-#ifndef NS_GET_PARENT
-#define NS_GET_PARENT		_IO(NSIO, 0x2)
-#endif
-
 #define NSC_MODULE_NAME		"rust_ns_counter"
 #define NSC_MODULE_DEFAULT	"/lib/modules/" NSC_MODULE_NAME ".ko"
 #define NSC_SYSFS_DIR		"/sys/module/" NSC_MODULE_NAME

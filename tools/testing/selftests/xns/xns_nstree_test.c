@@ -40,13 +40,6 @@
 #include "kselftest_harness.h"
 #include "xns_harness.h"
 
-#ifndef NS_GET_USERNS
-#define NS_GET_USERNS		_IO(NSIO, 0x1)
-#endif
-#ifndef NS_GET_PARENT
-#define NS_GET_PARENT		_IO(NSIO, 0x2)
-#endif
-
 #define INIT_XNS_LINK		"/proc/1/ns/xns"
 #define INIT_USER_LINK		"/proc/1/ns/user"
 

@@ -44,6 +44,12 @@
 #include "kselftest.h"
 
 /* Older <linux/nsfs.h> lack these; the values are fixed UAPI. */
+#ifndef NS_GET_USERNS
+#define NS_GET_USERNS		_IO(NSIO, 0x1)
+#endif
+#ifndef NS_GET_PARENT
+#define NS_GET_PARENT		_IO(NSIO, 0x2)
+#endif
 #ifndef NS_GET_NSTYPE
 #define NS_GET_NSTYPE		_IO(NSIO, 0x3)
 #endif
