@@ -8,12 +8,17 @@
  *
  * Each helper returns 0 (or the open fd) on success and -1 after SKIP();
  * the fixture then returns at once.  A failed ASSERT ends the test there.
+ *
+ * Below them, checks that tests share: they fail the test with EXPECT
+ * or ASSERT and log what they saw.
  */
 #ifndef XNS_HARNESS_H
 #define XNS_HARNESS_H
 
 #include <errno.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 
 #include "xns_util.h"
 #include "kselftest_harness.h"
@@ -89,6 +94,71 @@ static inline int xns_setup_dev(struct __test_metadata *_metadata)
 	if (xns_setup_load(_metadata))
 		return -1;
 	return xns_setup_open_dev(_metadata);
+}
+
+/* listns(@ns_type, @user_ns_id) into @l, all of it. */
+static inline void xns_check_list(struct __test_metadata *_metadata,
+				  __u32 ns_type, __u64 user_ns_id,
+				  struct xns_ids *l)
+{
+	int ret = xns_ids_list(ns_type, user_ns_id, l);
+
+	ASSERT_EQ(0, ret) {
+		TH_LOG("listns(ns_type %#x, user_ns_id %#llx): %s", ns_type,
+		       (unsigned long long)user_ns_id, strerror(-ret));
+	}
+}
+
+/*
+ * Take the handle of the nsfs file @fd (@what, for messages), which must
+ * be the namespace @id of type @ns_type: {@id, @ns_type, its inode}.
+ */
+static inline void xns_check_handle(struct __test_metadata *_metadata,
+				    int fd, const char *what, __u32 ns_type,
+				    __u64 id, struct xns_ns_handle *h)
+{
+	struct stat st;
+	int ret;
+
+	ASSERT_EQ(0, fstat(fd, &st));
+	ret = xns_ns_handle_get(fd, h);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("name_to_handle_at(%s): %s", what, strerror(-ret));
+	}
+	EXPECT_EQ(sizeof(h->fid), h->handle_bytes);
+	EXPECT_EQ(XNS_FILEID_NSFS, h->handle_type);
+	EXPECT_EQ(id, h->fid.ns_id);
+	EXPECT_EQ(ns_type, h->fid.ns_type);
+	EXPECT_EQ(st.st_ino, h->fid.ns_inum);
+}
+
+/*
+ * Open @h; the fd must be the namespace @id of type @ns_type (and inode
+ * @ino, if not 0).  Returns the fd, or the negative errno after failing.
+ */
+static inline int xns_check_open_handle(struct __test_metadata *_metadata,
+					const struct xns_ns_handle *h,
+					__u32 ns_type, __u64 id, ino_t ino)
+{
+	struct stat st;
+	__u64 got = 0;
+	int fd;
+
+	fd = xns_ns_handle_open(h, O_RDONLY | O_CLOEXEC);
+	EXPECT_GE(fd, 0) {
+		TH_LOG("open_by_handle_at(ns_id %llu, ns_type %#x), want type %#x: %s",
+		       (unsigned long long)h->fid.ns_id, h->fid.ns_type,
+		       ns_type, strerror(-fd));
+	}
+	if (fd < 0)
+		return fd;
+	EXPECT_EQ((int)ns_type, ioctl(fd, NS_GET_NSTYPE));
+	EXPECT_EQ(0, xns_fd_ns_id(fd, &got));
+	EXPECT_EQ(id, got);
+	EXPECT_EQ(0, fstat(fd, &st));
+	if (ino)
+		EXPECT_EQ(ino, st.st_ino);
+	return fd;
 }
 
 #endif /* XNS_HARNESS_H */

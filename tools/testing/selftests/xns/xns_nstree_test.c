@@ -69,64 +69,25 @@ static void start_holder(struct __test_metadata *_metadata,
 	}
 }
 
-/* listns(@ns_type, @user_ns_id) into @l. */
-static void list_ids(struct __test_metadata *_metadata, __u32 ns_type,
-		     __u64 user_ns_id, struct xns_ids *l)
-{
-	int ret = xns_ids_list(ns_type, user_ns_id, l);
-
-	ASSERT_EQ(0, ret) {
-		TH_LOG("listns(ns_type %#x, user_ns_id %#llx): %s", ns_type,
-		       ULL(user_ns_id), strerror(-ret));
-	}
-}
-
 /* Open @path, take its handle and check it names the xns @id. */
 static void handle_of(struct __test_metadata *_metadata, const char *path,
 		      __u64 id, struct xns_ns_handle *h)
 {
-	struct stat st;
-	int fd, ret;
+	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	ASSERT_GE(fd, 0) {
 		TH_LOG("open %s: %m", path);
 	}
-	ASSERT_EQ(0, fstat(fd, &st));
-	ret = xns_ns_handle_get(fd, h);
+	xns_check_handle(_metadata, fd, path, XNS_NS_TYPE, id, h);
 	close(fd);
-	ASSERT_EQ(0, ret) {
-		TH_LOG("name_to_handle_at(%s): %s", path, strerror(-ret));
-	}
-	EXPECT_EQ(sizeof(h->fid), h->handle_bytes);
-	EXPECT_EQ(XNS_FILEID_NSFS, h->handle_type);
-	EXPECT_EQ(id, h->fid.ns_id);
-	EXPECT_EQ((__u32)XNS_NS_TYPE, h->fid.ns_type);
-	EXPECT_EQ(st.st_ino, h->fid.ns_inum);
 }
 
 /* Open @h; the fd must be the xns @id (and inode @ino, if not 0). */
 static int open_handle(struct __test_metadata *_metadata,
 		       const struct xns_ns_handle *h, __u64 id, ino_t ino)
 {
-	struct stat st;
-	__u64 got = 0;
-	int fd;
-
-	fd = xns_ns_handle_open(h, O_RDONLY | O_CLOEXEC);
-	EXPECT_GE(fd, 0) {
-		TH_LOG("open_by_handle_at(xns %llu, ns_type %#x): %s",
-		       ULL(h->fid.ns_id), h->fid.ns_type, strerror(-fd));
-	}
-	if (fd < 0)
-		return fd;
-	EXPECT_EQ(XNS_NS_TYPE, ioctl(fd, NS_GET_NSTYPE));
-	EXPECT_EQ(0, xns_fd_ns_id(fd, &got));
-	EXPECT_EQ(id, got);
-	EXPECT_EQ(0, fstat(fd, &st));
-	if (ino)
-		EXPECT_EQ(ino, st.st_ino);
-	return fd;
+	return xns_check_open_handle(_metadata, h, XNS_NS_TYPE, id, ino);
 }
 
 /* After the last user of @id went: not listed, and its handles ESTALE. */
@@ -157,56 +118,6 @@ static void expect_gone(struct __test_metadata *_metadata, __u64 id,
 		TH_LOG("open_by_handle_at(id-only %llu) after it went: %s",
 		       ULL(id), ret ? strerror(-ret) : "opened");
 	}
-}
-
-/* In a helper process: listns(@ns_type, @user_ns_id) must give only @id. */
-static void child_lists_only(__u32 ns_type, __u64 user_ns_id, __u64 id)
-{
-	struct xns_ids l;
-	int ret;
-
-	ret = xns_ids_list(ns_type, user_ns_id, &l);
-	xns_child_check(!ret, "listns(ns_type %#x, user_ns_id %#llx): %s",
-			ns_type, ULL(user_ns_id), strerror(-ret));
-	xns_child_check(l.nr == 1 && l.id[0] == id,
-			"listns(ns_type %#x, user_ns_id %#llx): %zu ids, the first %llu; want only %llu",
-			ns_type, ULL(user_ns_id), l.nr,
-			ULL(l.nr ? l.id[0] : 0), ULL(id));
-}
-
-/* In a helper process: @h must open as the xns @id. */
-static void child_opens(const struct xns_ns_handle *h, __u64 id,
-			const char *what)
-{
-	__u64 got = 0;
-	int fd, ret;
-
-	fd = xns_ns_handle_open(h, O_RDONLY | O_CLOEXEC);
-	xns_child_check(fd >= 0, "open_by_handle_at(%s): %s", what,
-			strerror(-fd));
-	ret = xns_fd_ns_id(fd, &got);
-	xns_child_check(!ret && got == id, "%s: opened %llu, want %llu", what,
-			ULL(got), ULL(id));
-	close(fd);
-}
-
-/*
- * In a helper process: @h must be refused as for a built-in type.
- * nsfs_fh_to_dentry() refuses with EPERM, which exportfs_decode_fh() turns
- * into ESTALE for every type (the kernel's file_handle_test expects ESTALE
- * for UTS and IPC namespaces of another user namespace).  The callers
- * check that the same handle opens where it is visible.
- */
-static void child_may_not_open(const struct xns_ns_handle *h,
-			       const char *what)
-{
-	int fd;
-
-	fd = xns_ns_handle_open(h, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0)
-		close(fd);
-	xns_child_check(fd == -ESTALE, "open_by_handle_at(%s): %s, want ESTALE",
-			what, fd < 0 ? strerror(-fd) : "opened");
 }
 
 FIXTURE(nstree)
@@ -300,9 +211,9 @@ TEST_F(nstree, listns_initial)
 	EXPECT_EQ(init_user, owner);
 	ASSERT_EQ(0, xns_path_ns_id("/proc/self/ns/uts", &uts_id));
 
-	list_ids(_metadata, XNS_NS_TYPE, 0, &xl);
-	list_ids(_metadata, 0, 0, &all);
-	list_ids(_metadata, CLONE_NEWUTS, 0, &uts);
+	xns_check_list(_metadata, XNS_NS_TYPE, 0, &xl);
+	xns_check_list(_metadata, 0, 0, &all);
+	xns_check_list(_metadata, CLONE_NEWUTS, 0, &uts);
 	EXPECT_TRUE(xns_ids_has(&xl, self->init_id)) {
 		TH_LOG("listns(XNS_NS_TYPE) does not list the initial xns %llu",
 		       ULL(self->init_id));
@@ -331,9 +242,9 @@ TEST_F(nstree, listns_initial)
 	}
 
 	/* By owner: the initial user namespace owns the initial xns. */
-	list_ids(_metadata, XNS_NS_TYPE, init_user, &xl);
+	xns_check_list(_metadata, XNS_NS_TYPE, init_user, &xl);
 	EXPECT_TRUE(xns_ids_has(&xl, self->init_id));
-	list_ids(_metadata, XNS_NS_TYPE, LISTNS_CURRENT_USER, &xl);
+	xns_check_list(_metadata, XNS_NS_TYPE, LISTNS_CURRENT_USER, &xl);
 	EXPECT_TRUE(xns_ids_has(&xl, self->init_id));
 
 	/* A bit no type has is still refused. */
@@ -371,8 +282,8 @@ TEST_F(nstree, listns_children)
 	close(ufd);
 	close(fd);
 
-	list_ids(_metadata, XNS_NS_TYPE, 0, &xl);
-	list_ids(_metadata, 0, 0, &all);
+	xns_check_list(_metadata, XNS_NS_TYPE, 0, &xl);
+	xns_check_list(_metadata, 0, 0, &all);
 	EXPECT_TRUE(xns_ids_has(&xl, self->init_id));
 	EXPECT_TRUE(xns_ids_has(&xl, a)) {
 		TH_LOG("listns(XNS_NS_TYPE) does not list the child xns %llu",
@@ -388,14 +299,14 @@ TEST_F(nstree, listns_children)
 	/* Made by root in the initial user namespace, owned by it. */
 	ASSERT_EQ(0, xns_path_ns_id(INIT_USER_LINK, &init_user));
 	EXPECT_EQ(init_user, owner);
-	list_ids(_metadata, XNS_NS_TYPE, init_user, &xl);
+	xns_check_list(_metadata, XNS_NS_TYPE, init_user, &xl);
 	EXPECT_TRUE(xns_ids_has(&xl, a));
 	EXPECT_TRUE(xns_ids_has(&xl, b));
 
 	/* Members gone: off the list. */
 	EXPECT_EQ(0, xns_child_stop(&self->kid[0]));
 	EXPECT_EQ(0, xns_wait_listed(XNS_NS_TYPE, a, false, XNS_SETTLE_MS));
-	list_ids(_metadata, XNS_NS_TYPE, 0, &xl);
+	xns_check_list(_metadata, XNS_NS_TYPE, 0, &xl);
 	EXPECT_TRUE(xns_ids_has(&xl, b));
 	EXPECT_EQ(0, xns_child_stop(&self->kid[1]));
 	EXPECT_EQ(0, xns_wait_listed(XNS_NS_TYPE, b, false, XNS_SETTLE_MS));
@@ -417,9 +328,9 @@ TEST_F(nstree, listns_multi_type)
 	 * give what is still going from earlier tests a few tries.
 	 */
 	for (try = 0; try < RETRIES; try++) {
-		list_ids(_metadata, XNS_NS_TYPE, 0, &xl);
-		list_ids(_metadata, CLONE_NEWUTS, 0, &uts);
-		list_ids(_metadata, XNS_NS_TYPE | CLONE_NEWUTS, 0, &both);
+		xns_check_list(_metadata, XNS_NS_TYPE, 0, &xl);
+		xns_check_list(_metadata, CLONE_NEWUTS, 0, &uts);
+		xns_check_list(_metadata, XNS_NS_TYPE | CLONE_NEWUTS, 0, &both);
 		if (xns_ids_is_union(&xl, &uts, &both))
 			break;
 		xns_msleep(10);
@@ -434,9 +345,9 @@ TEST_F(nstree, listns_multi_type)
 
 	/* And xns with a type that has other namespaces: none of them. */
 	for (try = 0; try < RETRIES; try++) {
-		list_ids(_metadata, XNS_NS_TYPE, 0, &xl);
-		list_ids(_metadata, CLONE_NEWNET, 0, &net);
-		list_ids(_metadata, XNS_NS_TYPE | CLONE_NEWNET, 0, &both);
+		xns_check_list(_metadata, XNS_NS_TYPE, 0, &xl);
+		xns_check_list(_metadata, CLONE_NEWNET, 0, &net);
+		xns_check_list(_metadata, XNS_NS_TYPE | CLONE_NEWNET, 0, &both);
 		if (xns_ids_is_union(&xl, &net, &both))
 			break;
 		xns_msleep(10);
@@ -481,14 +392,14 @@ TEST_F(nstree, listns_pagination)
 
 	for (i = 0; i < 3; i++)
 		start_holder(_metadata, &self->kid[i], 1, &id[i]);
-	list_ids(_metadata, XNS_NS_TYPE, 0, &full);
+	xns_check_list(_metadata, XNS_NS_TYPE, 0, &full);
 	ASSERT_GE(full.nr, 4U);
 	for (i = 0; i < 3; i++)
 		EXPECT_TRUE(xns_ids_has(&full, id[i]));
 
 	for (page = 1; page <= 2; page++) {
 		for (try = 0; try < RETRIES; try++) {
-			list_ids(_metadata, XNS_NS_TYPE, 0, &full);
+			xns_check_list(_metadata, XNS_NS_TYPE, 0, &full);
 			list_paged(_metadata, XNS_NS_TYPE, 0, page, &paged);
 			if (xns_ids_equal(&full, &paged))
 				break;
@@ -503,7 +414,7 @@ TEST_F(nstree, listns_pagination)
 
 	/* By owner: the user namespace's list of what it owns. */
 	for (try = 0; try < RETRIES; try++) {
-		list_ids(_metadata, XNS_NS_TYPE, LISTNS_CURRENT_USER, &full);
+		xns_check_list(_metadata, XNS_NS_TYPE, LISTNS_CURRENT_USER, &full);
 		list_paged(_metadata, XNS_NS_TYPE, LISTNS_CURRENT_USER, 1,
 			   &paged);
 		if (xns_ids_equal(&full, &paged))
@@ -557,9 +468,9 @@ static int userns_child(struct xns_child *c, void *arg)
 	xns_child_check(!ret, "NS_GET_ID: %s", strerror(-ret));
 
 	/* Only the current xns, however filtered, even by its owner. */
-	child_lists_only(XNS_NS_TYPE, 0, rep.inner_id);
-	child_lists_only(XNS_NS_TYPE, LISTNS_CURRENT_USER, rep.inner_id);
-	child_lists_only(XNS_NS_TYPE, rep.userns_id, rep.inner_id);
+	xns_child_lists_only(XNS_NS_TYPE, 0, rep.inner_id);
+	xns_child_lists_only(XNS_NS_TYPE, LISTNS_CURRENT_USER, rep.inner_id);
+	xns_child_lists_only(XNS_NS_TYPE, rep.userns_id, rep.inner_id);
 	ret = xns_ids_list(0, 0, &l);
 	xns_child_check(!ret, "listns(0): %s", strerror(-ret));
 	xns_child_check(xns_ids_has(&l, rep.inner_id),
@@ -571,15 +482,15 @@ static int userns_child(struct xns_child *c, void *arg)
 
 	/* The same for handles: refused but for the current xns. */
 	xns_ns_handle_id(&h, USER_NS_INIT_ID);
-	child_may_not_open(&h, "the initial user namespace (built-in control)");
+	xns_child_may_not_open(&h, "the initial user namespace (built-in control)");
 	ret = xns_ns_handle_get(outer_fd, &h);
 	xns_child_check(!ret, "name_to_handle_at: %s", strerror(-ret));
-	child_may_not_open(&h, "the first xns");
-	child_may_not_open(&args->init_handle, "the initial xns");
+	xns_child_may_not_open(&h, "the first xns");
+	xns_child_may_not_open(&args->init_handle, "the initial xns");
 	xns_ns_handle_id(&h, args->init_id);
-	child_may_not_open(&h, "the initial xns by id");
+	xns_child_may_not_open(&h, "the initial xns by id");
 	xns_ns_handle_id(&h, rep.inner_id);
-	child_opens(&h, rep.inner_id, "the current xns by id");
+	xns_child_opens(&h, rep.inner_id, "the current xns by id");
 
 	if (xns_send(c->rep, &rep, sizeof(rep)))
 		return 1;
@@ -619,20 +530,20 @@ TEST_F(nstree, userns_visibility)
 	close(fd);
 
 	/* Privileged: both, by their owner, and not by init_user_ns. */
-	list_ids(_metadata, XNS_NS_TYPE, rep.userns_id, &l);
+	xns_check_list(_metadata, XNS_NS_TYPE, rep.userns_id, &l);
 	ASSERT_EQ(2U, l.nr);
 	EXPECT_EQ(rep.outer_id, l.id[0]);
 	EXPECT_EQ(rep.inner_id, l.id[1]);
-	list_ids(_metadata, 0, rep.userns_id, &l);
+	xns_check_list(_metadata, 0, rep.userns_id, &l);
 	EXPECT_TRUE(xns_ids_has(&l, rep.outer_id));
 	EXPECT_TRUE(xns_ids_has(&l, rep.inner_id));
 	EXPECT_FALSE(xns_ids_has(&l, self->init_id));
 	ASSERT_EQ(0, xns_path_ns_id(INIT_USER_LINK, &init_user));
-	list_ids(_metadata, XNS_NS_TYPE, init_user, &l);
+	xns_check_list(_metadata, XNS_NS_TYPE, init_user, &l);
 	EXPECT_TRUE(xns_ids_has(&l, self->init_id));
 	EXPECT_FALSE(xns_ids_has(&l, rep.outer_id));
 	EXPECT_FALSE(xns_ids_has(&l, rep.inner_id));
-	list_ids(_metadata, XNS_NS_TYPE, 0, &l);
+	xns_check_list(_metadata, XNS_NS_TYPE, 0, &l);
 	EXPECT_TRUE(xns_ids_has(&l, self->init_id));
 	EXPECT_TRUE(xns_ids_has(&l, rep.outer_id));
 	EXPECT_TRUE(xns_ids_has(&l, rep.inner_id));
@@ -664,8 +575,8 @@ static int unpriv_child(__always_unused struct xns_child *c, void *arg)
 	ret = xns_pid_ns_id(0, &cur);
 	xns_child_check(!ret, "NS_GET_ID of the own xns: %s", strerror(-ret));
 
-	child_lists_only(XNS_NS_TYPE, 0, cur);
-	child_lists_only(XNS_NS_TYPE, LISTNS_CURRENT_USER, cur);
+	xns_child_lists_only(XNS_NS_TYPE, 0, cur);
+	xns_child_lists_only(XNS_NS_TYPE, LISTNS_CURRENT_USER, cur);
 	ret = xns_ids_list(0, 0, &l);
 	xns_child_check(!ret, "listns(0): %s", strerror(-ret));
 	xns_child_check(xns_ids_has(&l, cur),
@@ -673,11 +584,11 @@ static int unpriv_child(__always_unused struct xns_child *c, void *arg)
 	xns_child_check(!xns_ids_has(&l, args->other_id),
 			"listns(0) lists another task's xns");
 
-	child_may_not_open(&args->other, "another task's xns");
+	xns_child_may_not_open(&args->other, "another task's xns");
 	xns_ns_handle_id(&h, args->other_id);
-	child_may_not_open(&h, "another task's xns by id");
+	xns_child_may_not_open(&h, "another task's xns by id");
 	xns_ns_handle_id(&h, cur);
-	child_opens(&h, cur, "the own xns by id");
+	xns_child_opens(&h, cur, "the own xns by id");
 	return 0;
 }
 
@@ -1018,7 +929,7 @@ static void expect_unloads(struct __test_metadata *_metadata,
 		TH_LOG("delete_module after %s: %s", what, strerror(-ret));
 	}
 	ASSERT_FALSE(xns_module_loaded());
-	list_ids(_metadata, 0, 0, &all);
+	xns_check_list(_metadata, 0, 0, &all);
 	for (i = 0; i < n; i++) {
 		EXPECT_FALSE(xns_ids_has(&all, ids[i])) {
 			TH_LOG("xns %llu is listed after unloading",
