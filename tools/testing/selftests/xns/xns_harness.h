@@ -96,6 +96,22 @@ static inline int xns_setup_dev(struct __test_metadata *_metadata)
 	return xns_setup_open_dev(_metadata);
 }
 
+/* xns must refuse to unload (EAGAIN) while @what, and stay loaded. */
+static inline void xns_check_busy(struct __test_metadata *_metadata,
+				  const char *what)
+{
+	int ret;
+
+	ret = xns_unload();
+	EXPECT_EQ(-EAGAIN, ret) {
+		TH_LOG("delete_module while %s: %s, want EAGAIN", what,
+		       ret ? strerror(-ret) : "unloaded");
+	}
+	ASSERT_TRUE(xns_module_loaded()) {
+		TH_LOG("xns was unloaded while %s", what);
+	}
+}
+
 /* listns(@ns_type, @user_ns_id) into @l, all of it. */
 static inline void xns_check_list(struct __test_metadata *_metadata,
 				  __u32 ns_type, __u64 user_ns_id,

@@ -81,16 +81,9 @@ FIXTURE_TEARDOWN(module)
 static void expect_busy(struct __test_metadata *_metadata, const char *what)
 {
 	struct xns_info info;
-	int ret, devfd;
+	int devfd;
 
-	ret = xns_unload();
-	EXPECT_EQ(-EAGAIN, ret) {
-		TH_LOG("delete_module while %s: %s, want EAGAIN", what,
-		       ret ? strerror(-ret) : "unloaded");
-	}
-	ASSERT_TRUE(xns_module_loaded()) {
-		TH_LOG("xns was unloaded while %s", what);
-	}
+	xns_check_busy(_metadata, what);
 	devfd = xns_open_dev();
 	ASSERT_GE(devfd, 0);
 	EXPECT_EQ(0, xns_get_info(devfd, &info));

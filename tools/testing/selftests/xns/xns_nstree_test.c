@@ -900,16 +900,7 @@ FIXTURE_TEARDOWN(unload)
 static void expect_busy(struct __test_metadata *_metadata, __u64 id,
 			const char *what)
 {
-	int ret;
-
-	ret = xns_unload();
-	EXPECT_EQ(-EAGAIN, ret) {
-		TH_LOG("delete_module while %s: %s, want EAGAIN", what,
-		       ret ? strerror(-ret) : "unloaded");
-	}
-	ASSERT_TRUE(xns_module_loaded()) {
-		TH_LOG("xns was unloaded while %s", what);
-	}
+	xns_check_busy(_metadata, what);
 	EXPECT_EQ(0, xns_wait_listed(XNS_NS_TYPE, id, true, 0)) {
 		TH_LOG("xns %llu is not listed while %s", ULL(id), what);
 	}
