@@ -951,6 +951,21 @@ static void reload(struct __test_metadata *_metadata, __u64 old_init_id)
 	}
 }
 
+/*
+ * The initial xns, and a child of it that @kid holds: their ids in @ids
+ * and handles in @h, the child's /proc/<pid>/ns/xns in @path.
+ */
+static void init_and_child(struct __test_metadata *_metadata,
+			   struct xns_child *kid, __u64 *ids,
+			   struct xns_ns_handle *h, char *path, size_t size)
+{
+	ASSERT_EQ(0, xns_path_ns_id(INIT_XNS_LINK, &ids[0]));
+	handle_of(_metadata, INIT_XNS_LINK, ids[0], &h[0]);
+	start_holder(_metadata, kid, 1, &ids[1]);
+	xns_pid_path(kid->pid, path, size);
+	handle_of(_metadata, path, ids[1], &h[1]);
+}
+
 TEST_F(unload, handle_fd_pins_module)
 {
 	struct xns_ns_handle h[2];
@@ -958,11 +973,7 @@ TEST_F(unload, handle_fd_pins_module)
 	char path[64];
 	int fd;
 
-	ASSERT_EQ(0, xns_path_ns_id(INIT_XNS_LINK, &ids[0]));
-	handle_of(_metadata, INIT_XNS_LINK, ids[0], &h[0]);
-	start_holder(_metadata, &self->kid, 1, &ids[1]);
-	xns_pid_path(self->kid.pid, path, sizeof(path));
-	handle_of(_metadata, path, ids[1], &h[1]);
+	init_and_child(_metadata, &self->kid, ids, h, path, sizeof(path));
 
 	/* A child xns, kept only by a file opened from its handle. */
 	self->fd = xns_ns_handle_open(&h[1], O_RDONLY | O_CLOEXEC);
@@ -991,13 +1002,9 @@ TEST_F(unload, bind_mount_pins_module)
 	char path[64];
 	int fd;
 
-	ASSERT_EQ(0, xns_path_ns_id(INIT_XNS_LINK, &ids[0]));
-	handle_of(_metadata, INIT_XNS_LINK, ids[0], &h[0]);
 	make_bind_target(_metadata, self->bind_target,
 			 sizeof(self->bind_target));
-	start_holder(_metadata, &self->kid, 1, &ids[1]);
-	xns_pid_path(self->kid.pid, path, sizeof(path));
-	handle_of(_metadata, path, ids[1], &h[1]);
+	init_and_child(_metadata, &self->kid, ids, h, path, sizeof(path));
 	ASSERT_EQ(0, mount(path, self->bind_target, NULL, MS_BIND, NULL)) {
 		TH_LOG("mount --bind %s %s: %m", path, self->bind_target);
 	}
