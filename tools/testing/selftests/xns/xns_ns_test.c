@@ -1506,11 +1506,80 @@ TEST_F(xns, per_user_limit)
 	}
 }
 
-TEST_F(xns, create_child_per_user_limit)
+/*
+ * Where max_module_namespaces leaves room for two more namespaces: two
+ * children of @home, their files in @c[0] and @c[1], and no third, by
+ * NS_CREATE_CHILD on @home (and on @c[0] if @any_parent) nor as an
+ * unshare: nothing new listed, @base + 2 alive.  @where, for messages,
+ * says what limits the caller.
+ */
+static void fill_limit_of_two(struct __test_metadata *_metadata,
+			      struct xns_child *lister, int devfd, __u32 base,
+			      int home, bool any_parent, const char *where,
+			      int *c)
 {
 	struct xns_ids before, after;
-	int home, c1, c2, c3, ret;
+	__u32 nr = 0;
+	int ret;
+
+	/* Namespaces that only a file holds count as any other. */
+	c[0] = xns_create_child(home);
+	ASSERT_LE(0, c[0]) {
+		TH_LOG("first namespace%s: %s", where, strerror(-c[0]));
+	}
+	c[1] = xns_create_child(home);
+	ASSERT_LE(0, c[1]) {
+		TH_LOG("second namespace%s: %s", where, strerror(-c[1]));
+	}
+	lister_list_xns(_metadata, lister, &before);
+	ret = xns_create_child(home);
+	EXPECT_EQ(-ENOSPC, ret) {
+		TH_LOG("a third namespace%s: %s, want ENOSPC", where,
+		       ret < 0 ? strerror(-ret) : "a file");
+	}
+	if (ret >= 0)
+		close(ret);
+	if (any_parent) {
+		/* Whatever the parent. */
+		ret = xns_create_child(c[0]);
+		EXPECT_EQ(-ENOSPC, ret);
+		if (ret >= 0)
+			close(ret);
+	}
+	EXPECT_EQ(-ENOSPC, xns_unshare());
+	lister_list_xns(_metadata, lister, &after);
+	EXPECT_TRUE(xns_ids_subset(&before, &after)) {
+		TH_LOG("listns: a new xns after a refused NS_CREATE_CHILD");
+	}
+	ASSERT_EQ(0, xns_nr_live(devfd, &nr));
+	EXPECT_EQ(base + 2, nr);
+}
+
+/*
+ * After fill_limit_of_two(): closing @c[0] frees its namespace, and the
+ * slot, for a child of @parent.  Then nothing is left of them but @home.
+ */
+static void free_one_of_two(struct __test_metadata *_metadata, int devfd,
+			    __u32 base, int *c, int parent)
+{
+	__u32 nr = 0;
+	int c3;
+
+	close(c[0]);
+	ASSERT_EQ(0, xns_wait_nr_live(devfd, base + 1, XNS_SETTLE_MS, &nr));
+	c3 = xns_create_child(parent);
+	EXPECT_LE(0, c3) {
+		TH_LOG("after closing one: %s", strerror(-c3));
+	}
+	if (c3 >= 0)
+		close(c3);
+	close(c[1]);
+}
+
+TEST_F(xns, create_child_per_user_limit)
+{
 	__u32 base, nr = 0;
+	int home, c[2];
 
 	base = settled_nr_live(_metadata, self->devfd);
 	start_lister(_metadata, &self->lister);
@@ -1518,47 +1587,9 @@ TEST_F(xns, create_child_per_user_limit)
 
 	home = xns_open_ns(0);
 	ASSERT_GE(home, 0);
-	/* Namespaces that only a file holds count as any other. */
-	c1 = xns_create_child(home);
-	ASSERT_LE(0, c1) {
-		TH_LOG("first namespace: %s", strerror(-c1));
-	}
-	c2 = xns_create_child(home);
-	ASSERT_LE(0, c2) {
-		TH_LOG("second namespace: %s", strerror(-c2));
-	}
-	lister_list_xns(_metadata, &self->lister, &before);
-	ret = xns_create_child(home);
-	EXPECT_EQ(-ENOSPC, ret) {
-		TH_LOG("a third namespace with max_module_namespaces=2: %s",
-		       ret < 0 ? strerror(-ret) : "a file");
-	}
-	if (ret >= 0)
-		close(ret);
-	/* Whatever the parent. */
-	ret = xns_create_child(c1);
-	EXPECT_EQ(-ENOSPC, ret);
-	if (ret >= 0)
-		close(ret);
-	EXPECT_EQ(-ENOSPC, xns_unshare());
-	lister_list_xns(_metadata, &self->lister, &after);
-	EXPECT_TRUE(xns_ids_subset(&before, &after)) {
-		TH_LOG("listns: a new xns after a refused NS_CREATE_CHILD");
-	}
-	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr));
-	EXPECT_EQ(base + 2, nr);
-
-	/* Closing a file frees its namespace, and the slot. */
-	close(c1);
-	ASSERT_EQ(0, xns_wait_nr_live(self->devfd, base + 1, XNS_SETTLE_MS,
-				      &nr));
-	c3 = xns_create_child(c2);
-	EXPECT_LE(0, c3) {
-		TH_LOG("after closing one: %s", strerror(-c3));
-	}
-	if (c3 >= 0)
-		close(c3);
-	close(c2);
+	fill_limit_of_two(_metadata, &self->lister, self->devfd, base, home,
+			  true, " with max_module_namespaces=2", c);
+	free_one_of_two(_metadata, self->devfd, base, c, c[1]);
 	close(home);
 	EXPECT_EQ(0, xns_wait_nr_live(self->devfd, base, XNS_SETTLE_MS, &nr));
 }
@@ -1666,9 +1697,8 @@ TEST_F(xns, per_user_limit_is_per_user)
  */
 TEST_F(xns, per_user_limit_hierarchy)
 {
-	struct xns_ids before, after;
-	int home, c1, c2, c3, ret;
 	__u32 base, nr = 0;
+	int home, c[2], ret;
 
 	base = settled_nr_live(_metadata, self->devfd);
 	start_lister(_metadata, &self->lister);
@@ -1679,29 +1709,8 @@ TEST_F(xns, per_user_limit_hierarchy)
 
 	home = xns_open_ns(0);
 	ASSERT_GE(home, 0);
-	c1 = xns_create_child(home);
-	ASSERT_LE(0, c1) {
-		TH_LOG("first namespace in B: %s", strerror(-c1));
-	}
-	c2 = xns_create_child(home);
-	ASSERT_LE(0, c2) {
-		TH_LOG("second namespace in B: %s", strerror(-c2));
-	}
-	lister_list_xns(_metadata, &self->lister, &before);
-	ret = xns_create_child(home);
-	EXPECT_EQ(-ENOSPC, ret) {
-		TH_LOG("a third namespace in B (100) below A (2): %s, want ENOSPC",
-		       ret < 0 ? strerror(-ret) : "a file");
-	}
-	if (ret >= 0)
-		close(ret);
-	EXPECT_EQ(-ENOSPC, xns_unshare());
-	lister_list_xns(_metadata, &self->lister, &after);
-	EXPECT_TRUE(xns_ids_subset(&before, &after)) {
-		TH_LOG("listns: a new xns after a refused NS_CREATE_CHILD");
-	}
-	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr));
-	EXPECT_EQ(base + 2, nr);
+	fill_limit_of_two(_metadata, &self->lister, self->devfd, base, home,
+			  false, " in B (100) below A (2)", c);
 
 	/* The same for UTS, with max_uts_namespaces 1 in A. */
 	ASSERT_EQ(0, unshare(CLONE_NEWUTS)) {
@@ -1714,16 +1723,7 @@ TEST_F(xns, per_user_limit_hierarchy)
 	}
 
 	/* Freeing one in B gives A's slot back. */
-	close(c1);
-	ASSERT_EQ(0, xns_wait_nr_live(self->devfd, base + 1, XNS_SETTLE_MS,
-				      &nr));
-	c3 = xns_create_child(home);
-	EXPECT_LE(0, c3) {
-		TH_LOG("after closing one: %s", strerror(-c3));
-	}
-	if (c3 >= 0)
-		close(c3);
-	close(c2);
+	free_one_of_two(_metadata, self->devfd, base, c, home);
 	close(home);
 	EXPECT_EQ(0, xns_wait_nr_live(self->devfd, base, XNS_SETTLE_MS, &nr));
 }
