@@ -333,10 +333,7 @@ FIXTURE_TEARDOWN(sample)
 		close(self->fd);
 	if (self->fd2 >= 0)
 		close(self->fd2);
-	if (self->mounted)
-		umount2(self->bind_target, MNT_DETACH);
-	if (self->bind_target[0])
-		unlink(self->bind_target);
+	xns_teardown_bind_target(self->bind_target, self->mounted);
 	if (nsc_loaded()) {
 		ret = nsc_unload_wait(XNS_SETTLE_MS);
 		if (ret)
@@ -949,7 +946,6 @@ TEST_F(sample, busy_while_pinned)
 	struct nsc_holder_args args = { .counter = true };
 	struct nsc_view view;
 	char src[64];
-	int fd;
 
 	/* A member of a non-initial namespace. */
 	ASSERT_EQ(0, nsc_holder_start(&self->kid, &args, &view));
@@ -976,14 +972,8 @@ TEST_F(sample, busy_while_pinned)
 	expect_unloads(_metadata, "closing it");
 
 	/* A bind mount of a namespace without members. */
-	snprintf(self->bind_target, sizeof(self->bind_target),
-		 "/tmp/nsc-bind-XXXXXX");
-	fd = mkstemp(self->bind_target);
-	ASSERT_GE(fd, 0) {
-		self->bind_target[0] = '\0';
-		TH_LOG("mkstemp in /tmp: %m");
-	}
-	close(fd);
+	xns_make_bind_target(_metadata, self->bind_target,
+			     sizeof(self->bind_target), "nsc-bind");
 	ASSERT_EQ(0, nsc_holder_start(&self->kid, &args, &view));
 	snprintf(src, sizeof(src), "/proc/%d/ns/%s", self->kid.pid, NSC_NAME);
 	ASSERT_EQ(0, mount(src, self->bind_target, NULL, MS_BIND, NULL)) {

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 
 #include "xns_util.h"
@@ -94,6 +95,35 @@ static inline int xns_setup_dev(struct __test_metadata *_metadata)
 	if (xns_setup_load(_metadata))
 		return -1;
 	return xns_setup_open_dev(_metadata);
+}
+
+/*
+ * Make an empty file /tmp/@name-XXXXXX, in @path, to bind-mount a
+ * namespace on.  On failure @path is left empty, for
+ * xns_teardown_bind_target().
+ */
+static inline void xns_make_bind_target(struct __test_metadata *_metadata,
+					char *path, size_t size,
+					const char *name)
+{
+	int fd;
+
+	snprintf(path, size, "/tmp/%s-XXXXXX", name);
+	fd = mkstemp(path);
+	ASSERT_GE(fd, 0) {
+		path[0] = '\0';
+		TH_LOG("mkstemp in /tmp: %m");
+	}
+	close(fd);
+}
+
+/* For teardown: unmount @path if @mounted, and remove it. */
+static inline void xns_teardown_bind_target(const char *path, bool mounted)
+{
+	if (mounted)
+		umount2(path, MNT_DETACH);
+	if (path[0])
+		unlink(path);
 }
 
 /* xns must refuse to unload (EAGAIN) while @what, and stay loaded. */

@@ -70,10 +70,7 @@ FIXTURE_TEARDOWN(xns)
 	for (i = 0; i < NR_KIDS; i++)
 		xns_child_kill(&self->kids[i]);
 	xns_child_kill(&self->lister);
-	if (self->mounted)
-		umount2(self->bind_target, MNT_DETACH);
-	if (self->bind_target[0])
-		unlink(self->bind_target);
+	xns_teardown_bind_target(self->bind_target, self->mounted);
 	if (self->devfd >= 0)
 		close(self->devfd);
 }
@@ -780,14 +777,8 @@ TEST_F(xns, pin_by_bind_mount)
 	/* Keep the bind mount private to this test process. */
 	ASSERT_EQ(0, unshare(CLONE_NEWNS));
 	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
-	snprintf(self->bind_target, sizeof(self->bind_target),
-		 "/tmp/xns-bind-XXXXXX");
-	fd = mkstemp(self->bind_target);
-	ASSERT_GE(fd, 0) {
-		self->bind_target[0] = '\0';
-		TH_LOG("mkstemp in /tmp: %m");
-	}
-	close(fd);
+	xns_make_bind_target(_metadata, self->bind_target,
+			     sizeof(self->bind_target), "xns-bind");
 
 	base = settled_nr_live(_metadata, self->devfd);
 	home = xns_open_ns(0);

@@ -164,27 +164,9 @@ FIXTURE_TEARDOWN(nstree)
 		xns_child_kill(&self->kid[i]);
 	if (self->fd >= 0)
 		close(self->fd);
-	if (self->mounted)
-		umount2(self->bind_target, MNT_DETACH);
-	if (self->bind_target[0])
-		unlink(self->bind_target);
+	xns_teardown_bind_target(self->bind_target, self->mounted);
 	if (self->devfd >= 0)
 		close(self->devfd);
-}
-
-/* Make an empty file in /tmp to bind-mount a namespace on. */
-static void make_bind_target(struct __test_metadata *_metadata, char *path,
-			     size_t size)
-{
-	int fd;
-
-	snprintf(path, size, "/tmp/xns-nstree-XXXXXX");
-	fd = mkstemp(path);
-	ASSERT_GE(fd, 0) {
-		path[0] = '\0';
-		TH_LOG("mkstemp in /tmp: %m");
-	}
-	close(fd);
 }
 
 TEST_F(nstree, listns_initial)
@@ -659,8 +641,8 @@ TEST_F(nstree, kept_by_bind_mount)
 	__u64 a = 0;
 	int fd;
 
-	make_bind_target(_metadata, self->bind_target,
-			 sizeof(self->bind_target));
+	xns_make_bind_target(_metadata, self->bind_target,
+			     sizeof(self->bind_target), "xns-nstree");
 	start_holder(_metadata, &self->kid[0], 1, &a);
 	xns_pid_path(self->kid[0].pid, path, sizeof(path));
 	ASSERT_EQ(0, mount(path, self->bind_target, NULL, MS_BIND, NULL)) {
@@ -887,10 +869,7 @@ FIXTURE_TEARDOWN(unload)
 	xns_child_kill(&self->kid);
 	if (self->fd >= 0)
 		close(self->fd);
-	if (self->mounted)
-		umount2(self->bind_target, MNT_DETACH);
-	if (self->bind_target[0])
-		unlink(self->bind_target);
+	xns_teardown_bind_target(self->bind_target, self->mounted);
 	/* Leave the module loaded for whatever runs next. */
 	if (xns_load())
 		TH_LOG("could not load xns again");
@@ -1002,8 +981,8 @@ TEST_F(unload, bind_mount_pins_module)
 	char path[64];
 	int fd;
 
-	make_bind_target(_metadata, self->bind_target,
-			 sizeof(self->bind_target));
+	xns_make_bind_target(_metadata, self->bind_target,
+			     sizeof(self->bind_target), "xns-nstree");
 	init_and_child(_metadata, &self->kid, ids, h, path, sizeof(path));
 	ASSERT_EQ(0, mount(path, self->bind_target, NULL, MS_BIND, NULL)) {
 		TH_LOG("mount --bind %s %s: %m", path, self->bind_target);
