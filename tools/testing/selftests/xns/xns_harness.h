@@ -156,6 +156,33 @@ static inline void xns_check_list(struct __test_metadata *_metadata,
 }
 
 /*
+ * listns() of the types @a, @b and @a | @b into @la, @lb and @both: the
+ * third must be the union of the other two.  They agree while no
+ * namespace comes or goes in between, so give what is still going from
+ * earlier tests 50 tries, 10 ms apart.
+ */
+static inline void xns_check_list_union(struct __test_metadata *_metadata,
+					__u32 a, __u32 b, struct xns_ids *la,
+					struct xns_ids *lb,
+					struct xns_ids *both)
+{
+	int try;
+
+	for (try = 0; try < 50; try++) {
+		xns_check_list(_metadata, a, 0, la);
+		xns_check_list(_metadata, b, 0, lb);
+		xns_check_list(_metadata, a | b, 0, both);
+		if (xns_ids_is_union(la, lb, both))
+			return;
+		xns_msleep(10);
+	}
+	EXPECT_TRUE(xns_ids_is_union(la, lb, both)) {
+		TH_LOG("listns(%#x | %#x): %zu ids, the two alone %zu and %zu",
+		       a, b, both->nr, la->nr, lb->nr);
+	}
+}
+
+/*
  * Take the handle of the nsfs file @fd (@what, for messages), which must
  * be the namespace @id of type @ns_type: {@id, @ns_type, its inode}.
  */

@@ -299,42 +299,20 @@ TEST_F(nstree, listns_multi_type)
 {
 	struct xns_ids xl, uts, both, net;
 	__u64 a = 0, uts_id = 0;
-	int try;
 
 	start_holder(_metadata, &self->kid[0], 1, &a);
 	ASSERT_EQ(0, xns_path_ns_id("/proc/self/ns/uts", &uts_id));
 
-	/*
-	 * Two bits: the kernel walks the unified list, filtering by bit.
-	 * Three listings agree while no namespace comes or goes in between:
-	 * give what is still going from earlier tests a few tries.
-	 */
-	for (try = 0; try < RETRIES; try++) {
-		xns_check_list(_metadata, XNS_NS_TYPE, 0, &xl);
-		xns_check_list(_metadata, CLONE_NEWUTS, 0, &uts);
-		xns_check_list(_metadata, XNS_NS_TYPE | CLONE_NEWUTS, 0, &both);
-		if (xns_ids_is_union(&xl, &uts, &both))
-			break;
-		xns_msleep(10);
-	}
+	/* Two bits: the kernel walks the unified list, filtering by bit. */
+	xns_check_list_union(_metadata, XNS_NS_TYPE, CLONE_NEWUTS, &xl, &uts,
+			     &both);
 	EXPECT_TRUE(xns_ids_has(&both, a));
 	EXPECT_TRUE(xns_ids_has(&both, self->init_id));
 	EXPECT_TRUE(xns_ids_has(&both, uts_id));
-	EXPECT_TRUE(xns_ids_is_union(&xl, &uts, &both)) {
-		TH_LOG("listns(XNS_NS_TYPE | CLONE_NEWUTS): %zu ids, the two alone %zu and %zu",
-		       both.nr, xl.nr, uts.nr);
-	}
 
 	/* And xns with a type that has other namespaces: none of them. */
-	for (try = 0; try < RETRIES; try++) {
-		xns_check_list(_metadata, XNS_NS_TYPE, 0, &xl);
-		xns_check_list(_metadata, CLONE_NEWNET, 0, &net);
-		xns_check_list(_metadata, XNS_NS_TYPE | CLONE_NEWNET, 0, &both);
-		if (xns_ids_is_union(&xl, &net, &both))
-			break;
-		xns_msleep(10);
-	}
-	EXPECT_TRUE(xns_ids_is_union(&xl, &net, &both));
+	xns_check_list_union(_metadata, XNS_NS_TYPE, CLONE_NEWNET, &xl, &net,
+			     &both);
 	EXPECT_TRUE(xns_ids_has(&both, a));
 	EXPECT_FALSE(xns_ids_has(&both, uts_id));
 }
