@@ -1027,8 +1027,6 @@ TEST_F(sample, listns)
 	struct xns_ids cl, xl, both, all;
 	__u64 init_id = 0, xinit = 0, id = 0, init_user = 0;
 	struct nsc_view view;
-	int type;
-	size_t i;
 
 	ASSERT_EQ(0, xns_path_ns_id("/proc/1/ns/" NSC_NAME, &init_id));
 	ASSERT_EQ(0, xns_path_ns_id("/proc/1/ns/xns", &xinit));
@@ -1053,16 +1051,7 @@ TEST_F(sample, listns)
 	EXPECT_FALSE(xns_ids_has(&cl, xinit));
 	EXPECT_TRUE(xns_ids_has(&xl, xinit));
 	EXPECT_TRUE(xns_ids_disjoint(&cl, &xl));
-	for (i = 0; i < cl.nr; i++) {
-		type = xns_id_nstype(cl.id[i]);
-		if (type == -ESTALE &&
-		    !xns_wait_listed(NS_COUNTER_NS_TYPE, cl.id[i], false, 0))
-			continue;
-		EXPECT_EQ(NS_COUNTER_NS_TYPE, type) {
-			TH_LOG("listed id %llu opens as type %d",
-			       (unsigned long long)cl.id[i], type);
-		}
-	}
+	xns_check_listed_type(_metadata, &cl, NS_COUNTER_NS_TYPE, NULL);
 	xns_check_list(_metadata, 0, 0, &all);
 	EXPECT_TRUE(xns_ids_has(&all, init_id));
 	EXPECT_TRUE(xns_ids_has(&all, id));

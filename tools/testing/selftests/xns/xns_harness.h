@@ -183,6 +183,33 @@ static inline void xns_check_list_union(struct __test_metadata *_metadata,
 }
 
 /*
+ * Every id in @l, listed by listns(@ns_type), must open by handle as a
+ * namespace of @ns_type and, if @all is not NULL, be in @all too.  One
+ * that went meanwhile must be off the list by now: it is passed over.
+ */
+static inline void xns_check_listed_type(struct __test_metadata *_metadata,
+					 const struct xns_ids *l,
+					 __u32 ns_type,
+					 const struct xns_ids *all)
+{
+	size_t i;
+	int type;
+
+	for (i = 0; i < l->nr; i++) {
+		type = xns_id_nstype(l->id[i]);
+		if (type == -ESTALE &&
+		    !xns_wait_listed(ns_type, l->id[i], false, 0))
+			continue;
+		EXPECT_EQ((int)ns_type, type) {
+			TH_LOG("listed id %llu opens as type %d",
+			       (unsigned long long)l->id[i], type);
+		}
+		if (all)
+			EXPECT_TRUE(xns_ids_has(all, l->id[i]));
+	}
+}
+
+/*
  * Take the handle of the nsfs file @fd (@what, for messages), which must
  * be the namespace @id of type @ns_type: {@id, @ns_type, its inode}.
  */

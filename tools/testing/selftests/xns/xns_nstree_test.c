@@ -173,8 +173,7 @@ TEST_F(nstree, listns_initial)
 {
 	struct xns_ids xl, all, uts;
 	__u64 uts_id = 0, owner = 0, init_user = 0, got = 0;
-	size_t i;
-	int fd, ufd, type;
+	int fd, ufd;
 
 	/* A dynamic id, above those of the built-in initial namespaces. */
 	EXPECT_GT(self->init_id, XNS_LAST_INIT_NS_ID);
@@ -210,18 +209,7 @@ TEST_F(nstree, listns_initial)
 	EXPECT_TRUE(xns_ids_disjoint(&xl, &uts));
 
 	/* Everything listed as xns is an xns, and in the unfiltered list. */
-	for (i = 0; i < xl.nr; i++) {
-		type = xns_id_nstype(xl.id[i]);
-		/* One that went meanwhile must be off the list too. */
-		if (type == -ESTALE &&
-		    !xns_wait_listed(XNS_NS_TYPE, xl.id[i], false, 0))
-			continue;
-		EXPECT_EQ(XNS_NS_TYPE, type) {
-			TH_LOG("listed id %llu opens as type %d",
-			       ULL(xl.id[i]), type);
-		}
-		EXPECT_TRUE(xns_ids_has(&all, xl.id[i]));
-	}
+	xns_check_listed_type(_metadata, &xl, XNS_NS_TYPE, &all);
 
 	/* By owner: the initial user namespace owns the initial xns. */
 	xns_check_list(_metadata, XNS_NS_TYPE, init_user, &xl);
