@@ -44,13 +44,6 @@
 #include "kselftest_harness.h"
 #include "xns_harness.h"
 
-#ifndef NS_GET_USERNS
-#define NS_GET_USERNS		_IO(NSIO, 0x1)
-#endif
-#ifndef NS_GET_PARENT
-#define NS_GET_PARENT		_IO(NSIO, 0x2)
-#endif
-
 #define NSC_MODULE_NAME		"rust_ns_counter"
 #define NSC_MODULE_DEFAULT	"/lib/modules/" NSC_MODULE_NAME ".ko"
 #define NSC_SYSFS_DIR		"/sys/module/" NSC_MODULE_NAME
@@ -340,10 +333,7 @@ FIXTURE_TEARDOWN(sample)
 		close(self->fd);
 	if (self->fd2 >= 0)
 		close(self->fd2);
-	if (self->mounted)
-		umount2(self->bind_target, MNT_DETACH);
-	if (self->bind_target[0])
-		unlink(self->bind_target);
+	xns_teardown_bind_target(self->bind_target, self->mounted);
 	if (nsc_loaded()) {
 		ret = nsc_unload_wait(XNS_SETTLE_MS);
 		if (ret)
@@ -956,7 +946,6 @@ TEST_F(sample, busy_while_pinned)
 	struct nsc_holder_args args = { .counter = true };
 	struct nsc_view view;
 	char src[64];
-	int fd;
 
 	/* A member of a non-initial namespace. */
 	ASSERT_EQ(0, nsc_holder_start(&self->kid, &args, &view));
@@ -983,14 +972,8 @@ TEST_F(sample, busy_while_pinned)
 	expect_unloads(_metadata, "closing it");
 
 	/* A bind mount of a namespace without members. */
-	snprintf(self->bind_target, sizeof(self->bind_target),
-		 "/tmp/nsc-bind-XXXXXX");
-	fd = mkstemp(self->bind_target);
-	ASSERT_GE(fd, 0) {
-		self->bind_target[0] = '\0';
-		TH_LOG("mkstemp in /tmp: %m");
-	}
-	close(fd);
+	xns_make_bind_target(_metadata, self->bind_target,
+			     sizeof(self->bind_target), "nsc-bind");
 	ASSERT_EQ(0, nsc_holder_start(&self->kid, &args, &view));
 	snprintf(src, sizeof(src), "/proc/%d/ns/%s", self->kid.pid, NSC_NAME);
 	ASSERT_EQ(0, mount(src, self->bind_target, NULL, MS_BIND, NULL)) {
@@ -1024,59 +1007,18 @@ static int nsc_pid_ns_id(pid_t pid, __u64 *id)
 	return xns_path_ns_id(path, id);
 }
 
-/* listns(@ns_type, @user_ns_id) into @l. */
-static void nsc_list(struct __test_metadata *_metadata, __u32 ns_type,
-		     __u64 user_ns_id, struct xns_ids *l)
-{
-	int ret = xns_ids_list(ns_type, user_ns_id, l);
-
-	ASSERT_EQ(0, ret) {
-		TH_LOG("listns(ns_type %#x, user_ns_id %#llx): %s", ns_type,
-		       (unsigned long long)user_ns_id, strerror(-ret));
-	}
-}
-
 /* The handle of the counter namespace file @fd, which is namespace @id. */
 static void nsc_handle_of(struct __test_metadata *_metadata, int fd,
 			  __u64 id, struct xns_ns_handle *h)
 {
-	struct stat st;
-	int ret;
-
-	ASSERT_EQ(0, fstat(fd, &st));
-	ret = xns_ns_handle_get(fd, h);
-	ASSERT_EQ(0, ret) {
-		TH_LOG("name_to_handle_at: %s", strerror(-ret));
-	}
-	EXPECT_EQ(sizeof(h->fid), h->handle_bytes);
-	EXPECT_EQ(XNS_FILEID_NSFS, h->handle_type);
-	EXPECT_EQ(id, h->fid.ns_id);
-	EXPECT_EQ((__u32)NS_COUNTER_NS_TYPE, h->fid.ns_type);
-	EXPECT_EQ(st.st_ino, h->fid.ns_inum);
+	xns_check_handle(_metadata, fd, NSC_NAME, NS_COUNTER_NS_TYPE, id, h);
 }
 
 /* Open @h; the fd must be the counter namespace @id with inode @ino. */
 static int nsc_open_handle(struct __test_metadata *_metadata,
 			   const struct xns_ns_handle *h, __u64 id, ino_t ino)
 {
-	struct stat st;
-	__u64 got = 0;
-	int fd;
-
-	fd = xns_ns_handle_open(h, O_RDONLY | O_CLOEXEC);
-	EXPECT_GE(fd, 0) {
-		TH_LOG("open_by_handle_at(counter %llu, ns_type %#x): %s",
-		       (unsigned long long)h->fid.ns_id, h->fid.ns_type,
-		       strerror(-fd));
-	}
-	if (fd < 0)
-		return fd;
-	EXPECT_EQ(NS_COUNTER_NS_TYPE, ioctl(fd, NS_GET_NSTYPE));
-	EXPECT_EQ(0, xns_fd_ns_id(fd, &got));
-	EXPECT_EQ(id, got);
-	EXPECT_EQ(0, fstat(fd, &st));
-	EXPECT_EQ(ino, st.st_ino);
-	return fd;
+	return xns_check_open_handle(_metadata, h, NS_COUNTER_NS_TYPE, id, ino);
 }
 
 TEST_F(sample, listns)
@@ -1085,8 +1027,6 @@ TEST_F(sample, listns)
 	struct xns_ids cl, xl, both, all;
 	__u64 init_id = 0, xinit = 0, id = 0, init_user = 0;
 	struct nsc_view view;
-	int try, type;
-	size_t i;
 
 	ASSERT_EQ(0, xns_path_ns_id("/proc/1/ns/" NSC_NAME, &init_id));
 	ASSERT_EQ(0, xns_path_ns_id("/proc/1/ns/xns", &xinit));
@@ -1097,19 +1037,9 @@ TEST_F(sample, listns)
 	EXPECT_EQ(view.info.ns_id, id);
 	EXPECT_GT(id, init_id);
 
-	/* Each type on its own, and both bits at once (retried, see xns). */
-	for (try = 0; try < 50; try++) {
-		nsc_list(_metadata, NS_COUNTER_NS_TYPE, 0, &cl);
-		nsc_list(_metadata, XNS_NS_TYPE, 0, &xl);
-		nsc_list(_metadata, NS_COUNTER_NS_TYPE | XNS_NS_TYPE, 0, &both);
-		if (xns_ids_is_union(&cl, &xl, &both))
-			break;
-		xns_msleep(10);
-	}
-	EXPECT_TRUE(xns_ids_is_union(&cl, &xl, &both)) {
-		TH_LOG("listns(both types): %zu ids, each alone %zu and %zu",
-		       both.nr, cl.nr, xl.nr);
-	}
+	/* Each type on its own, and both bits at once. */
+	xns_check_list_union(_metadata, NS_COUNTER_NS_TYPE, XNS_NS_TYPE, &cl,
+			     &xl, &both);
 	EXPECT_TRUE(xns_ids_has(&cl, init_id)) {
 		TH_LOG("the initial counter namespace %llu is not listed",
 		       (unsigned long long)init_id);
@@ -1121,21 +1051,12 @@ TEST_F(sample, listns)
 	EXPECT_FALSE(xns_ids_has(&cl, xinit));
 	EXPECT_TRUE(xns_ids_has(&xl, xinit));
 	EXPECT_TRUE(xns_ids_disjoint(&cl, &xl));
-	for (i = 0; i < cl.nr; i++) {
-		type = xns_id_nstype(cl.id[i]);
-		if (type == -ESTALE &&
-		    !xns_wait_listed(NS_COUNTER_NS_TYPE, cl.id[i], false, 0))
-			continue;
-		EXPECT_EQ(NS_COUNTER_NS_TYPE, type) {
-			TH_LOG("listed id %llu opens as type %d",
-			       (unsigned long long)cl.id[i], type);
-		}
-	}
-	nsc_list(_metadata, 0, 0, &all);
+	xns_check_listed_type(_metadata, &cl, NS_COUNTER_NS_TYPE, NULL);
+	xns_check_list(_metadata, 0, 0, &all);
 	EXPECT_TRUE(xns_ids_has(&all, init_id));
 	EXPECT_TRUE(xns_ids_has(&all, id));
 	/* Both made in the initial user namespace. */
-	nsc_list(_metadata, NS_COUNTER_NS_TYPE, init_user, &cl);
+	xns_check_list(_metadata, NS_COUNTER_NS_TYPE, init_user, &cl);
 	EXPECT_TRUE(xns_ids_has(&cl, init_id));
 	EXPECT_TRUE(xns_ids_has(&cl, id));
 
@@ -1157,30 +1078,13 @@ struct nsc_userns_args {
 	struct xns_ns_handle init_handle;
 };
 
-/* In the child: listns(@ns_type, @user_ns_id) must give only @id. */
-static void nsc_child_lists_only(__u32 ns_type, __u64 user_ns_id, __u64 id)
-{
-	struct xns_ids l;
-	int ret;
-
-	ret = xns_ids_list(ns_type, user_ns_id, &l);
-	xns_child_check(!ret, "listns(ns_type %#x, user_ns_id %#llx): %s",
-			ns_type, (unsigned long long)user_ns_id,
-			strerror(-ret));
-	xns_child_check(l.nr == 1 && l.id[0] == id,
-			"listns(ns_type %#x, user_ns_id %#llx): %zu ids; want only %llu",
-			ns_type, (unsigned long long)user_ns_id, l.nr,
-			(unsigned long long)id);
-}
-
 /* Root of a new user namespace: it sees its own counter namespace only. */
 static int nsc_userns_child(struct xns_child *c, void *arg)
 {
 	const struct nsc_userns_args *args = arg;
 	struct nsc_userns_report rep = {};
 	struct xns_ns_handle h;
-	__u64 got = 0;
-	int ret, fd;
+	int ret;
 
 	ret = xns_enter_userns();
 	xns_child_check(!ret, "enter a user namespace: %s", strerror(-ret));
@@ -1192,23 +1096,14 @@ static int nsc_userns_child(struct xns_child *c, void *arg)
 	ret = nsc_pid_ns_id(0, &rep.id);
 	xns_child_check(!ret, "NS_GET_ID: %s", strerror(-ret));
 
-	nsc_child_lists_only(NS_COUNTER_NS_TYPE, 0, rep.id);
-	nsc_child_lists_only(NS_COUNTER_NS_TYPE, LISTNS_CURRENT_USER, rep.id);
-	nsc_child_lists_only(NS_COUNTER_NS_TYPE, rep.userns_id, rep.id);
+	xns_child_lists_only(NS_COUNTER_NS_TYPE, 0, rep.id);
+	xns_child_lists_only(NS_COUNTER_NS_TYPE, LISTNS_CURRENT_USER, rep.id);
+	xns_child_lists_only(NS_COUNTER_NS_TYPE, rep.userns_id, rep.id);
 
 	/* Refused as for a built-in type: EPERM from nsfs, ESTALE here. */
-	fd = xns_ns_handle_open(&args->init_handle, O_RDONLY | O_CLOEXEC);
-	xns_child_check(fd == -ESTALE,
-			"open_by_handle_at(the initial counter ns): %s, want ESTALE",
-			fd < 0 ? strerror(-fd) : "opened");
+	xns_child_may_not_open(&args->init_handle, "the initial counter ns");
 	xns_ns_handle_id(&h, rep.id);
-	fd = xns_ns_handle_open(&h, O_RDONLY | O_CLOEXEC);
-	xns_child_check(fd >= 0, "open_by_handle_at(the own counter ns): %s",
-			strerror(-fd));
-	ret = xns_fd_ns_id(fd, &got);
-	xns_child_check(!ret && got == rep.id, "opened %llu, want %llu",
-			(unsigned long long)got, (unsigned long long)rep.id);
-	close(fd);
+	xns_child_opens(&h, rep.id, "the own counter ns");
 
 	if (xns_send(c->rep, &rep, sizeof(rep)))
 		return 1;
@@ -1236,10 +1131,10 @@ TEST_F(sample, listns_visibility)
 		       xns_child_reap(&self->kid));
 	}
 	/* Privileged: listed by its owner, and in the unfiltered list. */
-	nsc_list(_metadata, NS_COUNTER_NS_TYPE, rep.userns_id, &l);
+	xns_check_list(_metadata, NS_COUNTER_NS_TYPE, rep.userns_id, &l);
 	ASSERT_EQ(1U, l.nr);
 	EXPECT_EQ(rep.id, l.id[0]);
-	nsc_list(_metadata, NS_COUNTER_NS_TYPE, 0, &l);
+	xns_check_list(_metadata, NS_COUNTER_NS_TYPE, 0, &l);
 	EXPECT_TRUE(xns_ids_has(&l, rep.id));
 	EXPECT_TRUE(xns_ids_has(&l, init_id));
 
@@ -1346,7 +1241,7 @@ TEST_F(sample, stale_handle)
 	EXPECT_EQ(-ESTALE, xns_ns_handle_open(&init_h, O_RDONLY | O_CLOEXEC));
 	xns_ns_handle_id(&id_only, init_id);
 	EXPECT_EQ(-ESTALE, xns_ns_handle_open(&id_only, O_RDONLY | O_CLOEXEC));
-	nsc_list(_metadata, 0, 0, &all);
+	xns_check_list(_metadata, 0, 0, &all);
 	EXPECT_FALSE(xns_ids_has(&all, init_id));
 	EXPECT_EQ(-EOPNOTSUPP, xns_listns(NS_COUNTER_NS_TYPE, 0, 0, NULL, 0));
 	ret = nsc_load();
@@ -1535,9 +1430,9 @@ TEST_F(sample, create_child_refused_leaves_nothing)
 
 	self->fd = ns_open(1, NSC_NAME);
 	ASSERT_GE(self->fd, 0);
-	nsc_list(_metadata, NS_COUNTER_NS_TYPE, 0, &before);
+	xns_check_list(_metadata, NS_COUNTER_NS_TYPE, 0, &before);
 	EXPECT_EQ(0, xns_run_child(create_refused_child, &self->fd));
-	nsc_list(_metadata, NS_COUNTER_NS_TYPE, 0, &after);
+	xns_check_list(_metadata, NS_COUNTER_NS_TYPE, 0, &after);
 	EXPECT_TRUE(xns_ids_subset(&before, &after)) {
 		TH_LOG("a refused NS_CREATE_CHILD left a counter namespace listed");
 	}

@@ -62,10 +62,7 @@ FIXTURE_TEARDOWN(module)
 	int devfd;
 
 	xns_child_kill(&self->kid);
-	if (self->mounted)
-		umount2(self->bind_target, MNT_DETACH);
-	if (self->bind_target[0])
-		unlink(self->bind_target);
+	xns_teardown_bind_target(self->bind_target, self->mounted);
 	if (self->label_set) {
 		devfd = xns_open_dev();
 		if (devfd >= 0) {
@@ -82,16 +79,9 @@ FIXTURE_TEARDOWN(module)
 static void expect_busy(struct __test_metadata *_metadata, const char *what)
 {
 	struct xns_info info;
-	int ret, devfd;
+	int devfd;
 
-	ret = xns_unload();
-	EXPECT_EQ(-EAGAIN, ret) {
-		TH_LOG("delete_module while %s: %s, want EAGAIN", what,
-		       ret ? strerror(-ret) : "unloaded");
-	}
-	ASSERT_TRUE(xns_module_loaded()) {
-		TH_LOG("xns was unloaded while %s", what);
-	}
+	xns_check_busy(_metadata, what);
 	devfd = xns_open_dev();
 	ASSERT_GE(devfd, 0);
 	EXPECT_EQ(0, xns_get_info(devfd, &info));
@@ -275,16 +265,9 @@ TEST_F(module, busy_while_bind_mounted)
 	struct xns_holder_args one = { .depth = 1 };
 	struct xns_holder_report rep;
 	char src[64];
-	int fd;
 
-	snprintf(self->bind_target, sizeof(self->bind_target),
-		 "/tmp/xns-bind-XXXXXX");
-	fd = mkstemp(self->bind_target);
-	ASSERT_GE(fd, 0) {
-		self->bind_target[0] = '\0';
-		TH_LOG("mkstemp in /tmp: %m");
-	}
-	close(fd);
+	xns_make_bind_target(_metadata, self->bind_target,
+			     sizeof(self->bind_target), "xns-bind");
 
 	/* The initial namespace, bind-mounted and not open. */
 	ASSERT_EQ(0, mount(XNS_SELF_LINK, self->bind_target, NULL, MS_BIND,

@@ -70,10 +70,7 @@ FIXTURE_TEARDOWN(xns)
 	for (i = 0; i < NR_KIDS; i++)
 		xns_child_kill(&self->kids[i]);
 	xns_child_kill(&self->lister);
-	if (self->mounted)
-		umount2(self->bind_target, MNT_DETACH);
-	if (self->bind_target[0])
-		unlink(self->bind_target);
+	xns_teardown_bind_target(self->bind_target, self->mounted);
 	if (self->devfd >= 0)
 		close(self->devfd);
 }
@@ -780,14 +777,8 @@ TEST_F(xns, pin_by_bind_mount)
 	/* Keep the bind mount private to this test process. */
 	ASSERT_EQ(0, unshare(CLONE_NEWNS));
 	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
-	snprintf(self->bind_target, sizeof(self->bind_target),
-		 "/tmp/xns-bind-XXXXXX");
-	fd = mkstemp(self->bind_target);
-	ASSERT_GE(fd, 0) {
-		self->bind_target[0] = '\0';
-		TH_LOG("mkstemp in /tmp: %m");
-	}
-	close(fd);
+	xns_make_bind_target(_metadata, self->bind_target,
+			     sizeof(self->bind_target), "xns-bind");
 
 	base = settled_nr_live(_metadata, self->devfd);
 	home = xns_open_ns(0);
@@ -1506,11 +1497,80 @@ TEST_F(xns, per_user_limit)
 	}
 }
 
-TEST_F(xns, create_child_per_user_limit)
+/*
+ * Where max_module_namespaces leaves room for two more namespaces: two
+ * children of @home, their files in @c[0] and @c[1], and no third, by
+ * NS_CREATE_CHILD on @home (and on @c[0] if @any_parent) nor as an
+ * unshare: nothing new listed, @base + 2 alive.  @where, for messages,
+ * says what limits the caller.
+ */
+static void fill_limit_of_two(struct __test_metadata *_metadata,
+			      struct xns_child *lister, int devfd, __u32 base,
+			      int home, bool any_parent, const char *where,
+			      int *c)
 {
 	struct xns_ids before, after;
-	int home, c1, c2, c3, ret;
+	__u32 nr = 0;
+	int ret;
+
+	/* Namespaces that only a file holds count as any other. */
+	c[0] = xns_create_child(home);
+	ASSERT_LE(0, c[0]) {
+		TH_LOG("first namespace%s: %s", where, strerror(-c[0]));
+	}
+	c[1] = xns_create_child(home);
+	ASSERT_LE(0, c[1]) {
+		TH_LOG("second namespace%s: %s", where, strerror(-c[1]));
+	}
+	lister_list_xns(_metadata, lister, &before);
+	ret = xns_create_child(home);
+	EXPECT_EQ(-ENOSPC, ret) {
+		TH_LOG("a third namespace%s: %s, want ENOSPC", where,
+		       ret < 0 ? strerror(-ret) : "a file");
+	}
+	if (ret >= 0)
+		close(ret);
+	if (any_parent) {
+		/* Whatever the parent. */
+		ret = xns_create_child(c[0]);
+		EXPECT_EQ(-ENOSPC, ret);
+		if (ret >= 0)
+			close(ret);
+	}
+	EXPECT_EQ(-ENOSPC, xns_unshare());
+	lister_list_xns(_metadata, lister, &after);
+	EXPECT_TRUE(xns_ids_subset(&before, &after)) {
+		TH_LOG("listns: a new xns after a refused NS_CREATE_CHILD");
+	}
+	ASSERT_EQ(0, xns_nr_live(devfd, &nr));
+	EXPECT_EQ(base + 2, nr);
+}
+
+/*
+ * After fill_limit_of_two(): closing @c[0] frees its namespace, and the
+ * slot, for a child of @parent.  Then nothing is left of them but @home.
+ */
+static void free_one_of_two(struct __test_metadata *_metadata, int devfd,
+			    __u32 base, int *c, int parent)
+{
+	__u32 nr = 0;
+	int c3;
+
+	close(c[0]);
+	ASSERT_EQ(0, xns_wait_nr_live(devfd, base + 1, XNS_SETTLE_MS, &nr));
+	c3 = xns_create_child(parent);
+	EXPECT_LE(0, c3) {
+		TH_LOG("after closing one: %s", strerror(-c3));
+	}
+	if (c3 >= 0)
+		close(c3);
+	close(c[1]);
+}
+
+TEST_F(xns, create_child_per_user_limit)
+{
 	__u32 base, nr = 0;
+	int home, c[2];
 
 	base = settled_nr_live(_metadata, self->devfd);
 	start_lister(_metadata, &self->lister);
@@ -1518,47 +1578,9 @@ TEST_F(xns, create_child_per_user_limit)
 
 	home = xns_open_ns(0);
 	ASSERT_GE(home, 0);
-	/* Namespaces that only a file holds count as any other. */
-	c1 = xns_create_child(home);
-	ASSERT_LE(0, c1) {
-		TH_LOG("first namespace: %s", strerror(-c1));
-	}
-	c2 = xns_create_child(home);
-	ASSERT_LE(0, c2) {
-		TH_LOG("second namespace: %s", strerror(-c2));
-	}
-	lister_list_xns(_metadata, &self->lister, &before);
-	ret = xns_create_child(home);
-	EXPECT_EQ(-ENOSPC, ret) {
-		TH_LOG("a third namespace with max_module_namespaces=2: %s",
-		       ret < 0 ? strerror(-ret) : "a file");
-	}
-	if (ret >= 0)
-		close(ret);
-	/* Whatever the parent. */
-	ret = xns_create_child(c1);
-	EXPECT_EQ(-ENOSPC, ret);
-	if (ret >= 0)
-		close(ret);
-	EXPECT_EQ(-ENOSPC, xns_unshare());
-	lister_list_xns(_metadata, &self->lister, &after);
-	EXPECT_TRUE(xns_ids_subset(&before, &after)) {
-		TH_LOG("listns: a new xns after a refused NS_CREATE_CHILD");
-	}
-	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr));
-	EXPECT_EQ(base + 2, nr);
-
-	/* Closing a file frees its namespace, and the slot. */
-	close(c1);
-	ASSERT_EQ(0, xns_wait_nr_live(self->devfd, base + 1, XNS_SETTLE_MS,
-				      &nr));
-	c3 = xns_create_child(c2);
-	EXPECT_LE(0, c3) {
-		TH_LOG("after closing one: %s", strerror(-c3));
-	}
-	if (c3 >= 0)
-		close(c3);
-	close(c2);
+	fill_limit_of_two(_metadata, &self->lister, self->devfd, base, home,
+			  true, " with max_module_namespaces=2", c);
+	free_one_of_two(_metadata, self->devfd, base, c, c[1]);
 	close(home);
 	EXPECT_EQ(0, xns_wait_nr_live(self->devfd, base, XNS_SETTLE_MS, &nr));
 }
@@ -1666,9 +1688,8 @@ TEST_F(xns, per_user_limit_is_per_user)
  */
 TEST_F(xns, per_user_limit_hierarchy)
 {
-	struct xns_ids before, after;
-	int home, c1, c2, c3, ret;
 	__u32 base, nr = 0;
+	int home, c[2], ret;
 
 	base = settled_nr_live(_metadata, self->devfd);
 	start_lister(_metadata, &self->lister);
@@ -1679,29 +1700,8 @@ TEST_F(xns, per_user_limit_hierarchy)
 
 	home = xns_open_ns(0);
 	ASSERT_GE(home, 0);
-	c1 = xns_create_child(home);
-	ASSERT_LE(0, c1) {
-		TH_LOG("first namespace in B: %s", strerror(-c1));
-	}
-	c2 = xns_create_child(home);
-	ASSERT_LE(0, c2) {
-		TH_LOG("second namespace in B: %s", strerror(-c2));
-	}
-	lister_list_xns(_metadata, &self->lister, &before);
-	ret = xns_create_child(home);
-	EXPECT_EQ(-ENOSPC, ret) {
-		TH_LOG("a third namespace in B (100) below A (2): %s, want ENOSPC",
-		       ret < 0 ? strerror(-ret) : "a file");
-	}
-	if (ret >= 0)
-		close(ret);
-	EXPECT_EQ(-ENOSPC, xns_unshare());
-	lister_list_xns(_metadata, &self->lister, &after);
-	EXPECT_TRUE(xns_ids_subset(&before, &after)) {
-		TH_LOG("listns: a new xns after a refused NS_CREATE_CHILD");
-	}
-	ASSERT_EQ(0, xns_nr_live(self->devfd, &nr));
-	EXPECT_EQ(base + 2, nr);
+	fill_limit_of_two(_metadata, &self->lister, self->devfd, base, home,
+			  false, " in B (100) below A (2)", c);
 
 	/* The same for UTS, with max_uts_namespaces 1 in A. */
 	ASSERT_EQ(0, unshare(CLONE_NEWUTS)) {
@@ -1714,37 +1714,9 @@ TEST_F(xns, per_user_limit_hierarchy)
 	}
 
 	/* Freeing one in B gives A's slot back. */
-	close(c1);
-	ASSERT_EQ(0, xns_wait_nr_live(self->devfd, base + 1, XNS_SETTLE_MS,
-				      &nr));
-	c3 = xns_create_child(home);
-	EXPECT_LE(0, c3) {
-		TH_LOG("after closing one: %s", strerror(-c3));
-	}
-	if (c3 >= 0)
-		close(c3);
-	close(c2);
+	free_one_of_two(_metadata, self->devfd, base, c, home);
 	close(home);
 	EXPECT_EQ(0, xns_wait_nr_live(self->devfd, base, XNS_SETTLE_MS, &nr));
-}
-
-/* Raise or lower @cap in the caller's effective set. */
-static int set_cap_effective(int cap, bool on)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
-
-	if (syscall(SYS_capget, &hdr, data))
-		return -errno;
-	if (on)
-		data[cap / 32].effective |= 1U << (cap % 32);
-	else
-		data[cap / 32].effective &= ~(1U << (cap % 32));
-	if (syscall(SYS_capset, &hdr, data))
-		return -errno;
-	return 0;
 }
 
 static const char * const user_limits[] = {
@@ -1809,7 +1781,7 @@ static int sysctl_child(__always_unused struct xns_child *c,
 				strerror(-ret));
 
 		/* Writing takes CAP_SYS_RESOURCE over the user namespace. */
-		ret = set_cap_effective(CAP_SYS_RESOURCE, false);
+		ret = xns_set_cap_effective(CAP_SYS_RESOURCE, false);
 		xns_child_check(!ret, "dropping CAP_SYS_RESOURCE: %s",
 				strerror(-ret));
 		child_check_read_only(path, "without CAP_SYS_RESOURCE");
@@ -1817,7 +1789,7 @@ static int sysctl_child(__always_unused struct xns_child *c,
 		xns_child_check(!ret && val == INT_MAX,
 				"reading %s without CAP_SYS_RESOURCE: %s, %lu",
 				path, strerror(-ret), val);
-		ret = set_cap_effective(CAP_SYS_RESOURCE, true);
+		ret = xns_set_cap_effective(CAP_SYS_RESOURCE, true);
 		xns_child_check(!ret, "raising CAP_SYS_RESOURCE: %s",
 				strerror(-ret));
 	}

@@ -40,13 +40,6 @@
 #include "kselftest_harness.h"
 #include "xns_harness.h"
 
-#ifndef NS_GET_USERNS
-#define NS_GET_USERNS		_IO(NSIO, 0x1)
-#endif
-#ifndef NS_GET_PARENT
-#define NS_GET_PARENT		_IO(NSIO, 0x2)
-#endif
-
 #define INIT_XNS_LINK		"/proc/1/ns/xns"
 #define INIT_USER_LINK		"/proc/1/ns/user"
 
@@ -76,64 +69,25 @@ static void start_holder(struct __test_metadata *_metadata,
 	}
 }
 
-/* listns(@ns_type, @user_ns_id) into @l. */
-static void list_ids(struct __test_metadata *_metadata, __u32 ns_type,
-		     __u64 user_ns_id, struct xns_ids *l)
-{
-	int ret = xns_ids_list(ns_type, user_ns_id, l);
-
-	ASSERT_EQ(0, ret) {
-		TH_LOG("listns(ns_type %#x, user_ns_id %#llx): %s", ns_type,
-		       ULL(user_ns_id), strerror(-ret));
-	}
-}
-
 /* Open @path, take its handle and check it names the xns @id. */
 static void handle_of(struct __test_metadata *_metadata, const char *path,
 		      __u64 id, struct xns_ns_handle *h)
 {
-	struct stat st;
-	int fd, ret;
+	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	ASSERT_GE(fd, 0) {
 		TH_LOG("open %s: %m", path);
 	}
-	ASSERT_EQ(0, fstat(fd, &st));
-	ret = xns_ns_handle_get(fd, h);
+	xns_check_handle(_metadata, fd, path, XNS_NS_TYPE, id, h);
 	close(fd);
-	ASSERT_EQ(0, ret) {
-		TH_LOG("name_to_handle_at(%s): %s", path, strerror(-ret));
-	}
-	EXPECT_EQ(sizeof(h->fid), h->handle_bytes);
-	EXPECT_EQ(XNS_FILEID_NSFS, h->handle_type);
-	EXPECT_EQ(id, h->fid.ns_id);
-	EXPECT_EQ((__u32)XNS_NS_TYPE, h->fid.ns_type);
-	EXPECT_EQ(st.st_ino, h->fid.ns_inum);
 }
 
 /* Open @h; the fd must be the xns @id (and inode @ino, if not 0). */
 static int open_handle(struct __test_metadata *_metadata,
 		       const struct xns_ns_handle *h, __u64 id, ino_t ino)
 {
-	struct stat st;
-	__u64 got = 0;
-	int fd;
-
-	fd = xns_ns_handle_open(h, O_RDONLY | O_CLOEXEC);
-	EXPECT_GE(fd, 0) {
-		TH_LOG("open_by_handle_at(xns %llu, ns_type %#x): %s",
-		       ULL(h->fid.ns_id), h->fid.ns_type, strerror(-fd));
-	}
-	if (fd < 0)
-		return fd;
-	EXPECT_EQ(XNS_NS_TYPE, ioctl(fd, NS_GET_NSTYPE));
-	EXPECT_EQ(0, xns_fd_ns_id(fd, &got));
-	EXPECT_EQ(id, got);
-	EXPECT_EQ(0, fstat(fd, &st));
-	if (ino)
-		EXPECT_EQ(ino, st.st_ino);
-	return fd;
+	return xns_check_open_handle(_metadata, h, XNS_NS_TYPE, id, ino);
 }
 
 /* After the last user of @id went: not listed, and its handles ESTALE. */
@@ -164,56 +118,6 @@ static void expect_gone(struct __test_metadata *_metadata, __u64 id,
 		TH_LOG("open_by_handle_at(id-only %llu) after it went: %s",
 		       ULL(id), ret ? strerror(-ret) : "opened");
 	}
-}
-
-/* In a helper process: listns(@ns_type, @user_ns_id) must give only @id. */
-static void child_lists_only(__u32 ns_type, __u64 user_ns_id, __u64 id)
-{
-	struct xns_ids l;
-	int ret;
-
-	ret = xns_ids_list(ns_type, user_ns_id, &l);
-	xns_child_check(!ret, "listns(ns_type %#x, user_ns_id %#llx): %s",
-			ns_type, ULL(user_ns_id), strerror(-ret));
-	xns_child_check(l.nr == 1 && l.id[0] == id,
-			"listns(ns_type %#x, user_ns_id %#llx): %zu ids, the first %llu; want only %llu",
-			ns_type, ULL(user_ns_id), l.nr,
-			ULL(l.nr ? l.id[0] : 0), ULL(id));
-}
-
-/* In a helper process: @h must open as the xns @id. */
-static void child_opens(const struct xns_ns_handle *h, __u64 id,
-			const char *what)
-{
-	__u64 got = 0;
-	int fd, ret;
-
-	fd = xns_ns_handle_open(h, O_RDONLY | O_CLOEXEC);
-	xns_child_check(fd >= 0, "open_by_handle_at(%s): %s", what,
-			strerror(-fd));
-	ret = xns_fd_ns_id(fd, &got);
-	xns_child_check(!ret && got == id, "%s: opened %llu, want %llu", what,
-			ULL(got), ULL(id));
-	close(fd);
-}
-
-/*
- * In a helper process: @h must be refused as for a built-in type.
- * nsfs_fh_to_dentry() refuses with EPERM, which exportfs_decode_fh() turns
- * into ESTALE for every type (the kernel's file_handle_test expects ESTALE
- * for UTS and IPC namespaces of another user namespace).  The callers
- * check that the same handle opens where it is visible.
- */
-static void child_may_not_open(const struct xns_ns_handle *h,
-			       const char *what)
-{
-	int fd;
-
-	fd = xns_ns_handle_open(h, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0)
-		close(fd);
-	xns_child_check(fd == -ESTALE, "open_by_handle_at(%s): %s, want ESTALE",
-			what, fd < 0 ? strerror(-fd) : "opened");
 }
 
 FIXTURE(nstree)
@@ -260,35 +164,16 @@ FIXTURE_TEARDOWN(nstree)
 		xns_child_kill(&self->kid[i]);
 	if (self->fd >= 0)
 		close(self->fd);
-	if (self->mounted)
-		umount2(self->bind_target, MNT_DETACH);
-	if (self->bind_target[0])
-		unlink(self->bind_target);
+	xns_teardown_bind_target(self->bind_target, self->mounted);
 	if (self->devfd >= 0)
 		close(self->devfd);
-}
-
-/* Make an empty file in /tmp to bind-mount a namespace on. */
-static void make_bind_target(struct __test_metadata *_metadata, char *path,
-			     size_t size)
-{
-	int fd;
-
-	snprintf(path, size, "/tmp/xns-nstree-XXXXXX");
-	fd = mkstemp(path);
-	ASSERT_GE(fd, 0) {
-		path[0] = '\0';
-		TH_LOG("mkstemp in /tmp: %m");
-	}
-	close(fd);
 }
 
 TEST_F(nstree, listns_initial)
 {
 	struct xns_ids xl, all, uts;
 	__u64 uts_id = 0, owner = 0, init_user = 0, got = 0;
-	size_t i;
-	int fd, ufd, type;
+	int fd, ufd;
 
 	/* A dynamic id, above those of the built-in initial namespaces. */
 	EXPECT_GT(self->init_id, XNS_LAST_INIT_NS_ID);
@@ -307,9 +192,9 @@ TEST_F(nstree, listns_initial)
 	EXPECT_EQ(init_user, owner);
 	ASSERT_EQ(0, xns_path_ns_id("/proc/self/ns/uts", &uts_id));
 
-	list_ids(_metadata, XNS_NS_TYPE, 0, &xl);
-	list_ids(_metadata, 0, 0, &all);
-	list_ids(_metadata, CLONE_NEWUTS, 0, &uts);
+	xns_check_list(_metadata, XNS_NS_TYPE, 0, &xl);
+	xns_check_list(_metadata, 0, 0, &all);
+	xns_check_list(_metadata, CLONE_NEWUTS, 0, &uts);
 	EXPECT_TRUE(xns_ids_has(&xl, self->init_id)) {
 		TH_LOG("listns(XNS_NS_TYPE) does not list the initial xns %llu",
 		       ULL(self->init_id));
@@ -324,23 +209,12 @@ TEST_F(nstree, listns_initial)
 	EXPECT_TRUE(xns_ids_disjoint(&xl, &uts));
 
 	/* Everything listed as xns is an xns, and in the unfiltered list. */
-	for (i = 0; i < xl.nr; i++) {
-		type = xns_id_nstype(xl.id[i]);
-		/* One that went meanwhile must be off the list too. */
-		if (type == -ESTALE &&
-		    !xns_wait_listed(XNS_NS_TYPE, xl.id[i], false, 0))
-			continue;
-		EXPECT_EQ(XNS_NS_TYPE, type) {
-			TH_LOG("listed id %llu opens as type %d",
-			       ULL(xl.id[i]), type);
-		}
-		EXPECT_TRUE(xns_ids_has(&all, xl.id[i]));
-	}
+	xns_check_listed_type(_metadata, &xl, XNS_NS_TYPE, &all);
 
 	/* By owner: the initial user namespace owns the initial xns. */
-	list_ids(_metadata, XNS_NS_TYPE, init_user, &xl);
+	xns_check_list(_metadata, XNS_NS_TYPE, init_user, &xl);
 	EXPECT_TRUE(xns_ids_has(&xl, self->init_id));
-	list_ids(_metadata, XNS_NS_TYPE, LISTNS_CURRENT_USER, &xl);
+	xns_check_list(_metadata, XNS_NS_TYPE, LISTNS_CURRENT_USER, &xl);
 	EXPECT_TRUE(xns_ids_has(&xl, self->init_id));
 
 	/* A bit no type has is still refused. */
@@ -378,8 +252,8 @@ TEST_F(nstree, listns_children)
 	close(ufd);
 	close(fd);
 
-	list_ids(_metadata, XNS_NS_TYPE, 0, &xl);
-	list_ids(_metadata, 0, 0, &all);
+	xns_check_list(_metadata, XNS_NS_TYPE, 0, &xl);
+	xns_check_list(_metadata, 0, 0, &all);
 	EXPECT_TRUE(xns_ids_has(&xl, self->init_id));
 	EXPECT_TRUE(xns_ids_has(&xl, a)) {
 		TH_LOG("listns(XNS_NS_TYPE) does not list the child xns %llu",
@@ -395,14 +269,14 @@ TEST_F(nstree, listns_children)
 	/* Made by root in the initial user namespace, owned by it. */
 	ASSERT_EQ(0, xns_path_ns_id(INIT_USER_LINK, &init_user));
 	EXPECT_EQ(init_user, owner);
-	list_ids(_metadata, XNS_NS_TYPE, init_user, &xl);
+	xns_check_list(_metadata, XNS_NS_TYPE, init_user, &xl);
 	EXPECT_TRUE(xns_ids_has(&xl, a));
 	EXPECT_TRUE(xns_ids_has(&xl, b));
 
 	/* Members gone: off the list. */
 	EXPECT_EQ(0, xns_child_stop(&self->kid[0]));
 	EXPECT_EQ(0, xns_wait_listed(XNS_NS_TYPE, a, false, XNS_SETTLE_MS));
-	list_ids(_metadata, XNS_NS_TYPE, 0, &xl);
+	xns_check_list(_metadata, XNS_NS_TYPE, 0, &xl);
 	EXPECT_TRUE(xns_ids_has(&xl, b));
 	EXPECT_EQ(0, xns_child_stop(&self->kid[1]));
 	EXPECT_EQ(0, xns_wait_listed(XNS_NS_TYPE, b, false, XNS_SETTLE_MS));
@@ -413,42 +287,20 @@ TEST_F(nstree, listns_multi_type)
 {
 	struct xns_ids xl, uts, both, net;
 	__u64 a = 0, uts_id = 0;
-	int try;
 
 	start_holder(_metadata, &self->kid[0], 1, &a);
 	ASSERT_EQ(0, xns_path_ns_id("/proc/self/ns/uts", &uts_id));
 
-	/*
-	 * Two bits: the kernel walks the unified list, filtering by bit.
-	 * Three listings agree while no namespace comes or goes in between:
-	 * give what is still going from earlier tests a few tries.
-	 */
-	for (try = 0; try < RETRIES; try++) {
-		list_ids(_metadata, XNS_NS_TYPE, 0, &xl);
-		list_ids(_metadata, CLONE_NEWUTS, 0, &uts);
-		list_ids(_metadata, XNS_NS_TYPE | CLONE_NEWUTS, 0, &both);
-		if (xns_ids_is_union(&xl, &uts, &both))
-			break;
-		xns_msleep(10);
-	}
+	/* Two bits: the kernel walks the unified list, filtering by bit. */
+	xns_check_list_union(_metadata, XNS_NS_TYPE, CLONE_NEWUTS, &xl, &uts,
+			     &both);
 	EXPECT_TRUE(xns_ids_has(&both, a));
 	EXPECT_TRUE(xns_ids_has(&both, self->init_id));
 	EXPECT_TRUE(xns_ids_has(&both, uts_id));
-	EXPECT_TRUE(xns_ids_is_union(&xl, &uts, &both)) {
-		TH_LOG("listns(XNS_NS_TYPE | CLONE_NEWUTS): %zu ids, the two alone %zu and %zu",
-		       both.nr, xl.nr, uts.nr);
-	}
 
 	/* And xns with a type that has other namespaces: none of them. */
-	for (try = 0; try < RETRIES; try++) {
-		list_ids(_metadata, XNS_NS_TYPE, 0, &xl);
-		list_ids(_metadata, CLONE_NEWNET, 0, &net);
-		list_ids(_metadata, XNS_NS_TYPE | CLONE_NEWNET, 0, &both);
-		if (xns_ids_is_union(&xl, &net, &both))
-			break;
-		xns_msleep(10);
-	}
-	EXPECT_TRUE(xns_ids_is_union(&xl, &net, &both));
+	xns_check_list_union(_metadata, XNS_NS_TYPE, CLONE_NEWNET, &xl, &net,
+			     &both);
 	EXPECT_TRUE(xns_ids_has(&both, a));
 	EXPECT_FALSE(xns_ids_has(&both, uts_id));
 }
@@ -488,14 +340,14 @@ TEST_F(nstree, listns_pagination)
 
 	for (i = 0; i < 3; i++)
 		start_holder(_metadata, &self->kid[i], 1, &id[i]);
-	list_ids(_metadata, XNS_NS_TYPE, 0, &full);
+	xns_check_list(_metadata, XNS_NS_TYPE, 0, &full);
 	ASSERT_GE(full.nr, 4U);
 	for (i = 0; i < 3; i++)
 		EXPECT_TRUE(xns_ids_has(&full, id[i]));
 
 	for (page = 1; page <= 2; page++) {
 		for (try = 0; try < RETRIES; try++) {
-			list_ids(_metadata, XNS_NS_TYPE, 0, &full);
+			xns_check_list(_metadata, XNS_NS_TYPE, 0, &full);
 			list_paged(_metadata, XNS_NS_TYPE, 0, page, &paged);
 			if (xns_ids_equal(&full, &paged))
 				break;
@@ -510,7 +362,7 @@ TEST_F(nstree, listns_pagination)
 
 	/* By owner: the user namespace's list of what it owns. */
 	for (try = 0; try < RETRIES; try++) {
-		list_ids(_metadata, XNS_NS_TYPE, LISTNS_CURRENT_USER, &full);
+		xns_check_list(_metadata, XNS_NS_TYPE, LISTNS_CURRENT_USER, &full);
 		list_paged(_metadata, XNS_NS_TYPE, LISTNS_CURRENT_USER, 1,
 			   &paged);
 		if (xns_ids_equal(&full, &paged))
@@ -564,9 +416,9 @@ static int userns_child(struct xns_child *c, void *arg)
 	xns_child_check(!ret, "NS_GET_ID: %s", strerror(-ret));
 
 	/* Only the current xns, however filtered, even by its owner. */
-	child_lists_only(XNS_NS_TYPE, 0, rep.inner_id);
-	child_lists_only(XNS_NS_TYPE, LISTNS_CURRENT_USER, rep.inner_id);
-	child_lists_only(XNS_NS_TYPE, rep.userns_id, rep.inner_id);
+	xns_child_lists_only(XNS_NS_TYPE, 0, rep.inner_id);
+	xns_child_lists_only(XNS_NS_TYPE, LISTNS_CURRENT_USER, rep.inner_id);
+	xns_child_lists_only(XNS_NS_TYPE, rep.userns_id, rep.inner_id);
 	ret = xns_ids_list(0, 0, &l);
 	xns_child_check(!ret, "listns(0): %s", strerror(-ret));
 	xns_child_check(xns_ids_has(&l, rep.inner_id),
@@ -578,15 +430,15 @@ static int userns_child(struct xns_child *c, void *arg)
 
 	/* The same for handles: refused but for the current xns. */
 	xns_ns_handle_id(&h, USER_NS_INIT_ID);
-	child_may_not_open(&h, "the initial user namespace (built-in control)");
+	xns_child_may_not_open(&h, "the initial user namespace (built-in control)");
 	ret = xns_ns_handle_get(outer_fd, &h);
 	xns_child_check(!ret, "name_to_handle_at: %s", strerror(-ret));
-	child_may_not_open(&h, "the first xns");
-	child_may_not_open(&args->init_handle, "the initial xns");
+	xns_child_may_not_open(&h, "the first xns");
+	xns_child_may_not_open(&args->init_handle, "the initial xns");
 	xns_ns_handle_id(&h, args->init_id);
-	child_may_not_open(&h, "the initial xns by id");
+	xns_child_may_not_open(&h, "the initial xns by id");
 	xns_ns_handle_id(&h, rep.inner_id);
-	child_opens(&h, rep.inner_id, "the current xns by id");
+	xns_child_opens(&h, rep.inner_id, "the current xns by id");
 
 	if (xns_send(c->rep, &rep, sizeof(rep)))
 		return 1;
@@ -626,20 +478,20 @@ TEST_F(nstree, userns_visibility)
 	close(fd);
 
 	/* Privileged: both, by their owner, and not by init_user_ns. */
-	list_ids(_metadata, XNS_NS_TYPE, rep.userns_id, &l);
+	xns_check_list(_metadata, XNS_NS_TYPE, rep.userns_id, &l);
 	ASSERT_EQ(2U, l.nr);
 	EXPECT_EQ(rep.outer_id, l.id[0]);
 	EXPECT_EQ(rep.inner_id, l.id[1]);
-	list_ids(_metadata, 0, rep.userns_id, &l);
+	xns_check_list(_metadata, 0, rep.userns_id, &l);
 	EXPECT_TRUE(xns_ids_has(&l, rep.outer_id));
 	EXPECT_TRUE(xns_ids_has(&l, rep.inner_id));
 	EXPECT_FALSE(xns_ids_has(&l, self->init_id));
 	ASSERT_EQ(0, xns_path_ns_id(INIT_USER_LINK, &init_user));
-	list_ids(_metadata, XNS_NS_TYPE, init_user, &l);
+	xns_check_list(_metadata, XNS_NS_TYPE, init_user, &l);
 	EXPECT_TRUE(xns_ids_has(&l, self->init_id));
 	EXPECT_FALSE(xns_ids_has(&l, rep.outer_id));
 	EXPECT_FALSE(xns_ids_has(&l, rep.inner_id));
-	list_ids(_metadata, XNS_NS_TYPE, 0, &l);
+	xns_check_list(_metadata, XNS_NS_TYPE, 0, &l);
 	EXPECT_TRUE(xns_ids_has(&l, self->init_id));
 	EXPECT_TRUE(xns_ids_has(&l, rep.outer_id));
 	EXPECT_TRUE(xns_ids_has(&l, rep.inner_id));
@@ -671,8 +523,8 @@ static int unpriv_child(__always_unused struct xns_child *c, void *arg)
 	ret = xns_pid_ns_id(0, &cur);
 	xns_child_check(!ret, "NS_GET_ID of the own xns: %s", strerror(-ret));
 
-	child_lists_only(XNS_NS_TYPE, 0, cur);
-	child_lists_only(XNS_NS_TYPE, LISTNS_CURRENT_USER, cur);
+	xns_child_lists_only(XNS_NS_TYPE, 0, cur);
+	xns_child_lists_only(XNS_NS_TYPE, LISTNS_CURRENT_USER, cur);
 	ret = xns_ids_list(0, 0, &l);
 	xns_child_check(!ret, "listns(0): %s", strerror(-ret));
 	xns_child_check(xns_ids_has(&l, cur),
@@ -680,11 +532,11 @@ static int unpriv_child(__always_unused struct xns_child *c, void *arg)
 	xns_child_check(!xns_ids_has(&l, args->other_id),
 			"listns(0) lists another task's xns");
 
-	child_may_not_open(&args->other, "another task's xns");
+	xns_child_may_not_open(&args->other, "another task's xns");
 	xns_ns_handle_id(&h, args->other_id);
-	child_may_not_open(&h, "another task's xns by id");
+	xns_child_may_not_open(&h, "another task's xns by id");
 	xns_ns_handle_id(&h, cur);
-	child_opens(&h, cur, "the own xns by id");
+	xns_child_opens(&h, cur, "the own xns by id");
 	return 0;
 }
 
@@ -755,8 +607,8 @@ TEST_F(nstree, kept_by_bind_mount)
 	__u64 a = 0;
 	int fd;
 
-	make_bind_target(_metadata, self->bind_target,
-			 sizeof(self->bind_target));
+	xns_make_bind_target(_metadata, self->bind_target,
+			     sizeof(self->bind_target), "xns-nstree");
 	start_holder(_metadata, &self->kid[0], 1, &a);
 	xns_pid_path(self->kid[0].pid, path, sizeof(path));
 	ASSERT_EQ(0, mount(path, self->bind_target, NULL, MS_BIND, NULL)) {
@@ -983,10 +835,7 @@ FIXTURE_TEARDOWN(unload)
 	xns_child_kill(&self->kid);
 	if (self->fd >= 0)
 		close(self->fd);
-	if (self->mounted)
-		umount2(self->bind_target, MNT_DETACH);
-	if (self->bind_target[0])
-		unlink(self->bind_target);
+	xns_teardown_bind_target(self->bind_target, self->mounted);
 	/* Leave the module loaded for whatever runs next. */
 	if (xns_load())
 		TH_LOG("could not load xns again");
@@ -996,16 +845,7 @@ FIXTURE_TEARDOWN(unload)
 static void expect_busy(struct __test_metadata *_metadata, __u64 id,
 			const char *what)
 {
-	int ret;
-
-	ret = xns_unload();
-	EXPECT_EQ(-EAGAIN, ret) {
-		TH_LOG("delete_module while %s: %s, want EAGAIN", what,
-		       ret ? strerror(-ret) : "unloaded");
-	}
-	ASSERT_TRUE(xns_module_loaded()) {
-		TH_LOG("xns was unloaded while %s", what);
-	}
+	xns_check_busy(_metadata, what);
 	EXPECT_EQ(0, xns_wait_listed(XNS_NS_TYPE, id, true, 0)) {
 		TH_LOG("xns %llu is not listed while %s", ULL(id), what);
 	}
@@ -1025,7 +865,7 @@ static void expect_unloads(struct __test_metadata *_metadata,
 		TH_LOG("delete_module after %s: %s", what, strerror(-ret));
 	}
 	ASSERT_FALSE(xns_module_loaded());
-	list_ids(_metadata, 0, 0, &all);
+	xns_check_list(_metadata, 0, 0, &all);
 	for (i = 0; i < n; i++) {
 		EXPECT_FALSE(xns_ids_has(&all, ids[i])) {
 			TH_LOG("xns %llu is listed after unloading",
@@ -1056,6 +896,21 @@ static void reload(struct __test_metadata *_metadata, __u64 old_init_id)
 	}
 }
 
+/*
+ * The initial xns, and a child of it that @kid holds: their ids in @ids
+ * and handles in @h, the child's /proc/<pid>/ns/xns in @path.
+ */
+static void init_and_child(struct __test_metadata *_metadata,
+			   struct xns_child *kid, __u64 *ids,
+			   struct xns_ns_handle *h, char *path, size_t size)
+{
+	ASSERT_EQ(0, xns_path_ns_id(INIT_XNS_LINK, &ids[0]));
+	handle_of(_metadata, INIT_XNS_LINK, ids[0], &h[0]);
+	start_holder(_metadata, kid, 1, &ids[1]);
+	xns_pid_path(kid->pid, path, size);
+	handle_of(_metadata, path, ids[1], &h[1]);
+}
+
 TEST_F(unload, handle_fd_pins_module)
 {
 	struct xns_ns_handle h[2];
@@ -1063,11 +918,7 @@ TEST_F(unload, handle_fd_pins_module)
 	char path[64];
 	int fd;
 
-	ASSERT_EQ(0, xns_path_ns_id(INIT_XNS_LINK, &ids[0]));
-	handle_of(_metadata, INIT_XNS_LINK, ids[0], &h[0]);
-	start_holder(_metadata, &self->kid, 1, &ids[1]);
-	xns_pid_path(self->kid.pid, path, sizeof(path));
-	handle_of(_metadata, path, ids[1], &h[1]);
+	init_and_child(_metadata, &self->kid, ids, h, path, sizeof(path));
 
 	/* A child xns, kept only by a file opened from its handle. */
 	self->fd = xns_ns_handle_open(&h[1], O_RDONLY | O_CLOEXEC);
@@ -1096,13 +947,9 @@ TEST_F(unload, bind_mount_pins_module)
 	char path[64];
 	int fd;
 
-	ASSERT_EQ(0, xns_path_ns_id(INIT_XNS_LINK, &ids[0]));
-	handle_of(_metadata, INIT_XNS_LINK, ids[0], &h[0]);
-	make_bind_target(_metadata, self->bind_target,
-			 sizeof(self->bind_target));
-	start_holder(_metadata, &self->kid, 1, &ids[1]);
-	xns_pid_path(self->kid.pid, path, sizeof(path));
-	handle_of(_metadata, path, ids[1], &h[1]);
+	xns_make_bind_target(_metadata, self->bind_target,
+			     sizeof(self->bind_target), "xns-nstree");
+	init_and_child(_metadata, &self->kid, ids, h, path, sizeof(path));
 	ASSERT_EQ(0, mount(path, self->bind_target, NULL, MS_BIND, NULL)) {
 		TH_LOG("mount --bind %s %s: %m", path, self->bind_target);
 	}

@@ -250,26 +250,6 @@ static unsigned long wrong_size(unsigned long cmd)
 		    _IOC_SIZE(cmd) + 8);
 }
 
-/* Drop or regain CAP_SYS_ADMIN in this thread's effective set only. */
-static int set_sys_admin(bool on)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
-
-	if (syscall(SYS_capget, &hdr, data))
-		return -errno;
-	if (on)
-		data[0].effective |= 1U << CAP_SYS_ADMIN;
-	else
-		data[0].effective &= ~(1U << CAP_SYS_ADMIN);
-	/* The raw syscall: glibc does not apply it to the other threads. */
-	if (syscall(SYS_capset, &hdr, data))
-		return -errno;
-	return 0;
-}
-
 /*
  * Keys: "o<w>.<k>" belong to writer w, "c.<k>" are contended, "n.<k>" are
  * only ever set by the thread without CAP_SYS_ADMIN and so never exist.
@@ -671,7 +651,7 @@ static void *nocap_thread(void *arg)
 	int ret;
 
 	keys = calloc(XNS_LABELS_MAX, XNS_LABEL_KEY_MAX);
-	ret = set_sys_admin(false);
+	ret = xns_set_cap_effective(CAP_SYS_ADMIN, false);
 	if (!race_check(r, keys && !ret, "drop CAP_SYS_ADMIN: %s",
 			strerror(-ret)))
 		goto out;
@@ -1129,14 +1109,14 @@ static bool churn_capdrop(struct churn *c)
 	struct xns_info info;
 	int ret, ret2, ret3;
 
-	ret = set_sys_admin(false);
+	ret = xns_set_cap_effective(CAP_SYS_ADMIN, false);
 	if (!race_check(r, !ret, "drop CAP_SYS_ADMIN: %s", strerror(-ret)))
 		return false;
 	ret = race_unshare(r, NS_CREATE_CHILD);
 	ret2 = xns_setns(c->nsfd, XNS_NS_TYPE);
 	memset(v, 0, sizeof(v));
 	ret3 = label_op(r, OP_SET, KEY_NOCAP0, v, NULL);
-	set_sys_admin(true);
+	xns_set_cap_effective(CAP_SYS_ADMIN, true);
 	count(&r->capdrops);
 	if (!race_check(r, ret == -EPERM && ret2 == -EPERM && ret3 == -EPERM,
 			"without CAP_SYS_ADMIN: CREATE_CHILD %s, setns %s, SET %s",

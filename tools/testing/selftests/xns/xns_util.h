@@ -44,6 +44,12 @@
 #include "kselftest.h"
 
 /* Older <linux/nsfs.h> lack these; the values are fixed UAPI. */
+#ifndef NS_GET_USERNS
+#define NS_GET_USERNS		_IO(NSIO, 0x1)
+#endif
+#ifndef NS_GET_PARENT
+#define NS_GET_PARENT		_IO(NSIO, 0x2)
+#endif
 #ifndef NS_GET_NSTYPE
 #define NS_GET_NSTYPE		_IO(NSIO, 0x3)
 #endif
@@ -850,6 +856,28 @@ static inline int xns_cap_effective(__u64 *eff)
 }
 
 /*
+ * Raise or lower @cap in the calling thread's effective set.  It uses the
+ * raw syscall: glibc's capset() would apply it to all threads.
+ */
+static inline int xns_set_cap_effective(int cap, bool on)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	if (on)
+		data[cap / 32].effective |= 1U << (cap % 32);
+	else
+		data[cap / 32].effective &= ~(1U << (cap % 32));
+	if (syscall(SYS_capset, &hdr, data))
+		return -errno;
+	return 0;
+}
+
+/*
  * Become @uid/@gid with no supplementary groups and no capabilities.
  * The process is made dumpable again (so that it owns its /proc files,
  * e.g. to write its uid_map) and is killed when its parent dies.
@@ -1152,6 +1180,59 @@ __xns_child_fail(const char *file, int line, const char *fmt, ...)
 
 #define xns_child_check(cond, fmt, ...) \
 	((cond) ? (void)0 : xns_child_fail(fmt, ##__VA_ARGS__))
+
+/* In a helper process: listns(@ns_type, @user_ns_id) must give only @id. */
+static inline void xns_child_lists_only(__u32 ns_type, __u64 user_ns_id,
+					__u64 id)
+{
+	struct xns_ids l;
+	int ret;
+
+	ret = xns_ids_list(ns_type, user_ns_id, &l);
+	xns_child_check(!ret, "listns(ns_type %#x, user_ns_id %#llx): %s",
+			ns_type, (unsigned long long)user_ns_id,
+			strerror(-ret));
+	xns_child_check(l.nr == 1 && l.id[0] == id,
+			"listns(ns_type %#x, user_ns_id %#llx): %zu ids, the first %llu; want only %llu",
+			ns_type, (unsigned long long)user_ns_id, l.nr,
+			(unsigned long long)(l.nr ? l.id[0] : 0),
+			(unsigned long long)id);
+}
+
+/* In a helper process: @h must open as the namespace @id. */
+static inline void xns_child_opens(const struct xns_ns_handle *h, __u64 id,
+				   const char *what)
+{
+	__u64 got = 0;
+	int fd, ret;
+
+	fd = xns_ns_handle_open(h, O_RDONLY | O_CLOEXEC);
+	xns_child_check(fd >= 0, "open_by_handle_at(%s): %s", what,
+			strerror(-fd));
+	ret = xns_fd_ns_id(fd, &got);
+	xns_child_check(!ret && got == id, "%s: opened %llu, want %llu", what,
+			(unsigned long long)got, (unsigned long long)id);
+	close(fd);
+}
+
+/*
+ * In a helper process: @h must be refused as for a built-in type.
+ * nsfs_fh_to_dentry() refuses with EPERM, which exportfs_decode_fh() turns
+ * into ESTALE for every type (the kernel's file_handle_test expects ESTALE
+ * for UTS and IPC namespaces of another user namespace).  The callers
+ * check that the same handle opens where it is visible.
+ */
+static inline void xns_child_may_not_open(const struct xns_ns_handle *h,
+					  const char *what)
+{
+	int fd;
+
+	fd = xns_ns_handle_open(h, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		close(fd);
+	xns_child_check(fd == -ESTALE, "open_by_handle_at(%s): %s, want ESTALE",
+			what, fd < 0 ? strerror(-fd) : "opened");
+}
 
 /*
  * What a holder child reports once it is set up: its namespace, or the
