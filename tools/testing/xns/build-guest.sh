@@ -25,11 +25,18 @@ die() { printf 'guest %s: error: %s\n' "$variant" "$*" >&2; exit 1; }
 out=$top/build/$variant
 
 say "building the module"
+# Built against another build of the kernel, the module is stale even where
+# kbuild does not see it: a config change that resizes struct module left
+# the Rust modules' .gnu.linkonce.this_module at the old size.
+if [ "$(cat "$out/module/.xns-kernel-key" 2>/dev/null)" != "$(cat "$build/.xns-key")" ]; then
+	rm -rf "$out/module"
+fi
 # make check (XNS_STRICT=1) runs clippy and turns every warning into an error.
 strict=()
 [ "${XNS_STRICT:-0}" = 1 ] && strict=(CLIPPY=1 KRUSTFLAGS=-Dwarnings)
 "${kmake[@]}" -s M="$top" MO="$out/module" ${CLIPPY:+CLIPPY=1} "${strict[@]}" modules ||
 	die "module build failed"
+cp "$build/.xns-key" "$out/module/.xns-kernel-key"
 [ "$module_only" = 1 ] && exit 0
 
 cc=${cross}gcc
