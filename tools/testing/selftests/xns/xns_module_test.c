@@ -485,24 +485,30 @@ TEST_F(module, proc_entry_works_after_reload)
 
 /*
  * test_modules/test_ns_ext_register.ko registers one namespace type, made
- * malformed as its reg_case parameter says, and returns the errno of
- * ns_ext_type_register() from its init, which finit_module() returns.
+ * malformed as its reg_case parameter says, and leaves what
+ * ns_ext_type_register() returned in its "result" parameter.
  */
 #define REG_TEST_MODULE	"/lib/modules/test_ns_ext_register.ko"
 #define REG_TEST_NAME	"test_ns_ext_register"
+#define REG_TEST_RESULT	"/sys/module/" REG_TEST_NAME "/parameters/result"
 
-static int load_reg_case(const char *reg_case)
+/* What registering @reg_case returned; the test module is unloaded again. */
+static int try_reg_case(struct __test_metadata *_metadata,
+			const char *reg_case)
 {
-	char params[64];
+	char params[64], buf[16];
 	int fd, ret;
 
 	snprintf(params, sizeof(params), "reg_case=%s", reg_case);
 	fd = open(REG_TEST_MODULE, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
+	ASSERT_LE(0, fd) TH_LOG("%s: %s", REG_TEST_MODULE, strerror(errno));
+	ret = syscall(SYS_finit_module, fd, params, 0);
 	close(fd);
-	return ret;
+	ASSERT_EQ(0, ret) TH_LOG("finit_module(%s): %s", params,
+				 strerror(errno));
+	ASSERT_EQ(0, xns_read_file(REG_TEST_RESULT, buf, sizeof(buf)));
+	ASSERT_EQ(0, syscall(SYS_delete_module, REG_TEST_NAME, O_NONBLOCK));
+	return atoi(buf);
 }
 
 TEST_F(module, registration_refusals)
@@ -534,23 +540,19 @@ TEST_F(module, registration_refusals)
 	/* xns is registered: its name and ns_type are taken. */
 	ASSERT_EQ(0, xns_load());
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		ret = load_reg_case(cases[i].reg_case);
+		ret = try_reg_case(_metadata, cases[i].reg_case);
 		got = "registered";
 		if (ret)
 			got = strerror(-ret);
 		EXPECT_EQ(-cases[i].err, ret)
 			TH_LOG("reg_case=%s: %s, want %s", cases[i].reg_case,
 			       got, strerror(cases[i].err));
-		if (!ret)
-			syscall(SYS_delete_module, REG_TEST_NAME, O_NONBLOCK);
 		/* Nothing of a refused type is left behind. */
 		EXPECT_NE(0, access("/proc/self/ns/ns_ext_test", F_OK));
-		EXPECT_NE(0, access("/sys/module/" REG_TEST_NAME, F_OK));
 	}
 	/* Well formed, the same type registers (and unregisters). */
-	ret = load_reg_case("ok");
+	ret = try_reg_case(_metadata, "ok");
 	ASSERT_EQ(0, ret) TH_LOG("reg_case=ok: %s", strerror(-ret));
-	ASSERT_EQ(0, syscall(SYS_delete_module, REG_TEST_NAME, O_NONBLOCK));
 	EXPECT_EQ(0, access(XNS_SELF_LINK, F_OK));
 }
 

@@ -2,9 +2,10 @@
 /*
  * Registers one namespace type, made malformed as the "reg_case" parameter
  * names, so that xns_module_test can check the errno with which
- * ns_ext_type_register() refuses it: the module's init returns it, and
- * finit_module() fails with it.  With reg_case=ok the type is well formed;
- * it is registered, unregistered again, and the module loads.
+ * ns_ext_type_register() refuses it.  The errno is left in the read-only
+ * "result" parameter rather than returned from init: the module loader
+ * turns an init's -EEXIST into -EBUSY.  With reg_case=ok the type is well
+ * formed, and is registered and unregistered again (result 0).
  */
 #include <linux/module.h>
 #include <linux/ns_common.h>
@@ -18,6 +19,10 @@
 static char *reg_case = "ok";
 module_param(reg_case, charp, 0);
 MODULE_PARM_DESC(reg_case, "which malformed registration to try");
+
+static int result = 1;
+module_param(result, int, 0444);
+MODULE_PARM_DESC(result, "what ns_ext_type_register() returned");
 
 /* The ops are never called: no namespace of the type is ever used. */
 static struct ns_common *test_get(struct task_struct *task)
@@ -112,11 +117,11 @@ static int __init test_ns_ext_register_init(void)
 		__ns_tree_gen_id(&test_init_ns, 0);
 	else
 		test_init_ns.ns_id = id;
-	ret = ns_ext_type_register(&test_type);
-	if (!ret)
+	result = ns_ext_type_register(&test_type);
+	if (!result)
 		ns_ext_type_unregister(&test_type);
 	__ns_common_free(&test_init_ns);
-	return ret;
+	return 0;
 }
 
 static void __exit test_ns_ext_register_exit(void)
