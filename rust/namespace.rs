@@ -4,9 +4,12 @@
 //!
 //! A module implements [`NamespaceType`] for the per-namespace data of its type, declares one
 //! `static` [`NsExtType`] for it (its `struct proc_ns_operations` and its `struct ns_ext_type`
-//! registry entry), and keeps a [`Registration`] alive while the type is in use. Namespaces of
-//! the type are [`Namespace`]s, reference counted with [`ARef`] through their embedded
-//! `struct ns_common`.
+//! registry entry), and keeps a [`Registration`] in its module data. Namespaces of the type are
+//! [`Namespace`]s, reference counted with [`ARef`] through their embedded `struct ns_common`.
+//!
+//! The core kernel owns their lifetime: it counts the references, pins the module once per
+//! namespace, and with the last reference calls back into the module only to drop the type's
+//! data ([`Drop`] of the implementing type), then frees the memory itself.
 //!
 //! This file only depends on `kernel` and on [`UserNamespace`] from `user_namespace.rs`, so other
 //! namespace types can reuse it (e.g. with `#[path]`), together with that file.
@@ -18,7 +21,6 @@
 use crate::user_namespace::UserNamespace;
 use core::{
     marker::PhantomData,
-    mem::MaybeUninit,
     ops::Deref,
     ptr::{
         self,
@@ -44,18 +46,18 @@ use kernel::{
             Full,
             Release, //
         },
-        rcu, //
     },
     task::Task,
-    types::Opaque,
-    warn_on, //
+    types::Opaque, //
 };
 
 /// A namespace type implemented by a module.
 ///
 /// The implementing type is the per-namespace data; [`Namespace<Self>`] adds the common part.
-/// The `get`, `put`, `install`, `owner`, `get_parent` and `create_child` operations of the
-/// type's `struct proc_ns_operations` call the associated functions below.
+/// The `install`, `owner`, `get_parent` and `create_child` operations of the type's
+/// `struct proc_ns_operations` call the associated functions below; `get` and `put` are the
+/// core's, the same for every type. `OwnerModule`, which `#[vtable]` sets to the module being
+/// built, is the module the core pins for each namespace.
 #[vtable]
 pub(crate) trait NamespaceType: Sized + Send + Sync + 'static {
     /// Name of the `/proc/<pid>/ns` entry, unique among all namespace types.
@@ -68,21 +70,6 @@ pub(crate) trait NamespaceType: Sized + Send + Sync + 'static {
 
     /// Returns the `static` description of this type.
     fn ext_type() -> &'static NsExtType<Self>;
-
-    /// Returns the namespace of `task`, with a reference taken.
-    ///
-    /// Returns `None` if the task is exiting or the type is not registered.
-    fn get(task: &Task) -> Option<ARef<Namespace<Self>>> {
-        Self::ext_type().task_get(task)
-    }
-
-    /// Drops a reference to `ns` that the core kernel held.
-    ///
-    /// The namespace is freed with its last reference, see [`Namespace`]; per-namespace cleanup
-    /// belongs in the [`Drop`] implementation of `Self`.
-    fn put(ns: ARef<Namespace<Self>>) {
-        drop(ns);
-    }
 
     /// Moves the task doing `setns()` into `ns`, by recording it in `nsset`.
     ///
@@ -107,8 +94,8 @@ pub(crate) trait NamespaceType: Sized + Send + Sync + 'static {
 
     /// Takes the reference the data of a namespace being freed holds to its parent, if any.
     ///
-    /// The parent is put after the namespace is freed, so a chain of ancestors kept alive only
-    /// by their descendants is freed one namespace after the other, not recursively.
+    /// The core puts the parent after the namespace is freed, so a chain of ancestors kept alive
+    /// only by their descendants is freed one namespace after the other, not recursively.
     fn take_parent(self: Pin<&mut Self>) -> Option<ARef<Namespace<Self>>> {
         None
     }
@@ -128,27 +115,28 @@ pub(crate) trait NamespaceType: Sized + Send + Sync + 'static {
 ///
 /// # Invariants
 ///
-/// - `common` was set up with `__ns_common_init()` for `T::NS_TYPE` and the operations of
-///   `T::ext_type()`, and `id` is its id from `__ns_tree_gen_id()`.
+/// - `common` is at the start of a `kmalloc()` allocation ([`KBox`]), as the core frees it with
+///   `kfree_rcu()`, and was set up by `ns_ext_ns_init()` or `ns_ext_type_register()` for the
+///   registration of `T::ext_type()`.
 /// - The reference count of `common` (`__ns_ref`) counts all [`ARef`]s to the namespace and all
-///   references held by the core kernel.
-/// - The namespace lives in a [`KBox`] allocation. When the count drops to zero, `data` is dropped
-///   and the inode number freed at once, and the allocation is freed after an RCU grace period.
+///   references held by the core kernel. When it drops to zero the core calls
+///   [`NsExtType::release_callback`], which drops `data`, and frees the memory after an RCU grace
+///   period.
 /// - `ucounts` is null for an initial namespace; otherwise the namespace is counted against
-///   `max_module_namespaces` through it, by `ns_ext_inc_ucount()`, until it is freed.
+///   `max_module_namespaces` through it, by `ns_ext_inc_ucount()`, until it is released.
 #[repr(C)]
 #[pin_data]
 pub(crate) struct Namespace<T: NamespaceType> {
+    // First: the core frees the allocation through a pointer to `common`.
     #[pin]
     common: Opaque<bindings::ns_common>,
-    id: u64,
     ucounts: *mut bindings::ucounts,
     #[pin]
     data: T,
 }
 
-// SAFETY: A `Namespace<T>` may be dropped (freed with its last reference) on any thread, and its
-// data is `Send`.
+// SAFETY: A `Namespace<T>` may be released (its data dropped) on any thread, and its data is
+// `Send`.
 unsafe impl<T: NamespaceType> Send for Namespace<T> {}
 
 // SAFETY: Shared references only give access to the reference count and immutable fields of
@@ -161,72 +149,64 @@ impl<T: NamespaceType> Namespace<T> {
     ///
     /// First the namespace is counted against `max_module_namespaces` of `owner` and its
     /// ancestors for the caller's effective user id, as `clone_uts_ns()` counts first; then
-    /// `init` initialises the type's data, whose [`NamespaceType::owner`] must be `owner`, an
-    /// inode number and an id are allocated, and the namespace joins the namespace trees, which
-    /// make it visible to `listns()` and nsfs file handles whenever it is in use. If anything
-    /// fails, whatever was done is undone. Fails with `ENOSPC` if a limit is reached and with
-    /// `EINVAL` if `T` is not registered or the data has another owner.
+    /// `init` initialises the type's data, whose [`NamespaceType::owner`] must be `owner`, the
+    /// core gives the namespace an inode number and an id, and the namespace joins the namespace
+    /// trees, which make it visible to `listns()` and nsfs file handles whenever it is in use. If
+    /// anything fails, whatever was done is undone. Fails with `ENOSPC` if a limit is reached and
+    /// with `EINVAL` if `T` is not registered or the data has another owner.
     pub(crate) fn new(owner: &UserNamespace, init: impl PinInit<T, Error>) -> Result<ARef<Self>> {
         // SAFETY: `owner` is a valid user namespace.
         let ucounts = unsafe { bindings::ns_ext_inc_ucount(owner.as_ptr()) };
         if ucounts.is_null() {
             return Err(ENOSPC);
         }
-        let ns = match Self::new_unlisted(init) {
-            Ok(ns) if ptr::eq(T::owner(&ns), owner) => ns,
-            result => {
+        let ns = match Self::alloc(init, ucounts) {
+            Ok(ns) => ns,
+            Err(err) => {
                 // SAFETY: `ucounts` came from `ns_ext_inc_ucount()` above and counts nothing else.
                 unsafe { bindings::ns_ext_dec_ucount(ucounts) };
-                return Err(match result {
-                    Ok(_) => EINVAL,
-                    Err(err) => err,
-                });
+                return Err(err);
             }
         };
-        let ptr = ARef::into_raw(ns).as_ptr();
-        // SAFETY: The namespace was just created and is not shared yet, so nothing else accesses
-        // `ucounts`; `free` gives the count back.
-        unsafe { (*ptr).ucounts = ucounts };
-        // SAFETY: `ptr` came from `into_raw` above, whose reference is taken back.
-        // INVARIANT: The namespace is counted through `ucounts`.
+        let ptr = KBox::into_raw(ns);
+        // SAFETY: `ptr` is a namespace whose data is initialised and whose `common` is zeroed, in
+        // a `kmalloc()` allocation with `common` at its start. On success the core owns it and
+        // frees it with its last reference; on failure it did not touch it.
+        let ret = unsafe { bindings::ns_ext_ns_init((*ptr).common.get(), T::ext_type().as_raw()) };
+        if let Err(err) = to_result(ret) {
+            // SAFETY: `ptr` came from `KBox::into_raw` above and nothing else owns it.
+            drop(unsafe { KBox::from_raw(ptr) });
+            // SAFETY: `ucounts` came from `ns_ext_inc_ucount()` above and counts nothing else.
+            unsafe { bindings::ns_ext_dec_ucount(ucounts) };
+            return Err(err);
+        }
+        // SAFETY: `ns_ext_ns_init()` set the reference count to one, which the `ARef` owns.
+        // INVARIANT: `common` was just set up by `ns_ext_ns_init()`.
         let ns = unsafe { ARef::from_raw(NonNull::new_unchecked(ptr)) };
-        // SAFETY: `ns` is a namespace of type `T` with an id, not yet in any tree. `free` removes
-        // it from the trees before its RCU-deferred free.
+        if !ptr::eq(T::owner(&ns), owner) {
+            return Err(EINVAL);
+        }
+        // SAFETY: `ns` is a namespace of type `T` with an id, not yet in any tree. The core
+        // removes it from the trees when it frees it.
         to_result(unsafe { bindings::ns_ext_tree_add(ns.as_common_ptr()) })?;
         Ok(ns)
     }
 
-    /// Creates a namespace that is in no namespace tree, for the initial namespace, which
-    /// `ns_ext_type_register()` adds to the trees.
-    fn new_unlisted(init: impl PinInit<T, Error>) -> Result<ARef<Self>> {
-        let ops = T::ext_type().ops_ptr();
+    /// Allocates a namespace with a zeroed `common`, for `ns_ext_ns_init()` or
+    /// `ns_ext_type_register()` to set up, and data from `init`.
+    fn alloc(init: impl PinInit<T, Error>, ucounts: *mut bindings::ucounts) -> Result<KBox<Self>> {
         let ns = KBox::try_pin_init(
             try_pin_init!(Self {
+                common: Opaque::zeroed(),
+                ucounts,
                 data <- init,
-                common <- Opaque::try_ffi_init(move |slot: *mut bindings::ns_common| {
-                    // SAFETY: `slot` is valid for writes of a `struct ns_common`.
-                    unsafe { ptr::write_bytes(slot, 0, 1) };
-                    // SAFETY: `slot` is a zeroed `struct ns_common` and `ops` points to the
-                    // `static` operations table of `T`. On failure nothing was allocated.
-                    to_result(unsafe { bindings::__ns_common_init(slot, T::NS_TYPE, ops, 0) })
-                }),
-                id: 0,
-                ucounts: ptr::null_mut(),
             }),
             // Charged to the creator's memory cgroup, as UTS namespaces are (`SLAB_ACCOUNT`).
             GFP_KERNEL_ACCOUNT,
         )?;
-        // SAFETY: The namespace is not moved out of its allocation: it is converted to a raw
-        // pointer and only freed by `Self::free_rcu`.
-        let ptr = KBox::into_raw(unsafe { Pin::into_inner_unchecked(ns) });
-        // SAFETY: `ptr` is valid and not shared yet, and `common` was initialised above.
-        // `__ns_tree_gen_id()` must be called before the reference count is used, as until then
-        // the namespace counts as an initial one whose reference count is never changed.
-        unsafe { (*ptr).id = bindings::__ns_tree_gen_id((*ptr).common.get(), 0) };
-        // SAFETY: `ptr` is valid and non-null.
-        // INVARIANT: `__ns_common_init()` set the reference count to one, which is owned by the
-        // returned `ARef`, and `id` was just set.
-        Ok(unsafe { ARef::from_raw(NonNull::new_unchecked(ptr)) })
+        // SAFETY: The namespace is not moved out of its allocation: the caller hands the raw
+        // pointer to the core, which frees it in place, or drops the box.
+        Ok(unsafe { Pin::into_inner_unchecked(ns) })
     }
 
     /// Returns the namespace embedding `common`.
@@ -258,93 +238,16 @@ impl<T: NamespaceType> Namespace<T> {
     /// Returns the inode number of the namespace.
     #[inline]
     pub(crate) fn inum(&self) -> u32 {
-        // SAFETY: `inum` is set by `__ns_common_init()` and never changed afterwards.
+        // SAFETY: `inum` is set up by the core before the namespace is shared and never changed.
         unsafe { (*self.common.get()).inum }
     }
 
     /// Returns the 64-bit id of the namespace, as `NS_GET_ID` returns.
     #[inline]
     pub(crate) fn id(&self) -> u64 {
-        self.id
-    }
-
-    /// Returns the current reference count; only meaningful when nobody else can change it.
-    #[inline]
-    pub(crate) fn refcount(&self) -> i32 {
-        // SAFETY: `common` is initialised, by the type invariants.
-        unsafe { bindings::__ns_ref_read(self.common.get()) }
-    }
-
-    /// Frees a namespace whose reference count dropped to zero, and then each ancestor whose
-    /// last reference was held by the namespace freed before it.
-    ///
-    /// # Safety
-    ///
-    /// `ptr` must be a namespace whose reference count just dropped to zero.
-    unsafe fn release(ptr: *mut Self) {
-        // SAFETY: By the safety requirements, the count of `ptr` just dropped to zero.
-        let mut parent = unsafe { Self::free(ptr) };
-        while let Some(ns) = parent {
-            let ptr = ARef::into_raw(ns).as_ptr();
-            // SAFETY: The reference given up by `into_raw` is dropped here, so the count is
-            // nonzero; if it drops to zero, the namespace is freed here, once.
-            parent = if unsafe { bindings::__ns_ref_put((*ptr).common.get()) } {
-                // SAFETY: The count just dropped to zero.
-                unsafe { Self::free(ptr) }
-            } else {
-                None
-            };
-        }
-    }
-
-    /// Frees a namespace whose reference count dropped to zero, except for the reference to its
-    /// parent that its data held ([`NamespaceType::take_parent`]), which is returned.
-    ///
-    /// # Safety
-    ///
-    /// `ptr` must be a namespace whose reference count just dropped to zero.
-    unsafe fn free(ptr: *mut Self) -> Option<ARef<Self>> {
-        // SAFETY: With the count at zero nothing else accesses the namespace, and the data is not
-        // moved: it is only dropped in place below.
-        let parent = T::take_parent(unsafe { Pin::new_unchecked(&mut (*ptr).data) });
-        // SAFETY: `ptr` is valid: the count just dropped to zero, nothing freed it yet.
-        let common = unsafe { Opaque::cast_into(&raw const (*ptr).common) };
-        // SAFETY: `common` is initialised. Walkers of the trees may still see it until the grace
-        // period that `free_rcu` waits for; `ns_rcu` shares storage with the tree nodes, so this
-        // comes before `call_rcu()`. Nothing is done for a namespace that is in no tree.
-        unsafe { bindings::ns_ext_tree_remove(common) };
-        // SAFETY: With the count at zero nobody else can access the namespace, so the data can
-        // be dropped; it is never used again, only the allocation is freed later.
-        unsafe { ptr::drop_in_place(&raw mut (*ptr).data) };
-        // SAFETY: `ptr` is valid; a non-null `ucounts` counts this namespace, once.
-        let ucounts = unsafe { (*ptr).ucounts };
-        if !ucounts.is_null() {
-            // SAFETY: `ucounts` came from `ns_ext_inc_ucount()` and is given back only here.
-            unsafe { bindings::ns_ext_dec_ucount(ucounts) };
-        }
-        // SAFETY: `common` was initialised by `__ns_common_init()` and its inode number is freed
-        // only here, once.
-        unsafe { bindings::__ns_common_free(common) };
-        // SAFETY: `ns_rcu` is unused until now and `free_rcu` frees the allocation after a grace
-        // period. The module waits for it in `Registration::drop` with `rcu_barrier()`.
-        unsafe { bindings::call_rcu(&raw mut (*common).ns_rcu, Some(Self::free_rcu)) };
-        parent
-    }
-
-    /// Frees the allocation of a namespace released by [`Self::free`].
-    ///
-    /// # Safety
-    ///
-    /// `head` must be the `ns_rcu` of a namespace passed to `call_rcu()` by [`Self::free`].
-    unsafe extern "C" fn free_rcu(head: *mut bindings::callback_head) {
-        // SAFETY: By the safety requirements, `head` is the `ns_rcu` field of a `ns_common`.
-        let common = unsafe { container_of!(head, bindings::ns_common, ns_rcu) };
-        // SAFETY: By the safety requirements, `common` is embedded in a `Namespace<T>`.
-        let ns = unsafe { container_of!(Opaque::cast_from(common).cast_mut(), Self, common) };
-        // SAFETY: The namespace was allocated as a `KBox<Self>` in `Self::new`. Its data has
-        // already been dropped and `common` needs no drop, so it is freed as a
-        // `KBox<MaybeUninit<Self>>`, which has the same layout and runs no destructor.
-        drop(unsafe { KBox::from_raw(ns.cast::<MaybeUninit<Self>>()) });
+        // SAFETY: `common` is initialised; its id is set up by the core before the namespace is
+        // shared and never changed.
+        unsafe { bindings::ns_common_id(self.common.get()) }
     }
 }
 
@@ -358,7 +261,7 @@ impl<T: NamespaceType> Deref for Namespace<T> {
 }
 
 // SAFETY: By the type invariants, the reference count of `common` keeps the namespace alive, and
-// the namespace is freed exactly when it drops to zero.
+// the core releases the namespace exactly when it drops to zero.
 unsafe impl<T: NamespaceType> AlwaysRefCounted for Namespace<T> {
     #[inline]
     fn inc_ref(&self) {
@@ -368,12 +271,9 @@ unsafe impl<T: NamespaceType> AlwaysRefCounted for Namespace<T> {
 
     #[inline]
     unsafe fn dec_ref(obj: NonNull<Self>) {
-        let ptr = obj.as_ptr();
-        // SAFETY: The safety requirements guarantee that the refcount is nonzero.
-        if unsafe { bindings::__ns_ref_put((*ptr).common.get()) } {
-            // SAFETY: The count just dropped to zero.
-            unsafe { Self::release(ptr) };
-        }
+        // SAFETY: The safety requirements guarantee that the refcount is nonzero; the core frees
+        // the namespace if it drops to zero.
+        unsafe { bindings::ns_ext_ns_put((*obj.as_ptr()).common.get()) };
     }
 }
 
@@ -436,7 +336,8 @@ const STATE_LIVE: u32 = 2;
 ///
 /// # Invariants
 ///
-/// - `ops` is the operations table of `T`, with `module` set to the module implementing `T`.
+/// - `ops` is the operations table of `T`, with `module` set to `T::OwnerModule` and `put` to
+///   the core's `ns_ext_ns_put()`.
 /// - `ext` is only written by a [`Registration`] that moved `state` from `STATE_IDLE` to
 ///   `STATE_BUSY`, and by the core while registering it.
 /// - While `state` is `STATE_LIVE`, `ext` is registered with `ns_ext_type_register()`: its `ops`
@@ -454,16 +355,13 @@ unsafe impl<T: NamespaceType> Sync for NsExtType<T> {}
 
 impl<T: NamespaceType> NsExtType<T> {
     /// Creates the description of `T`, for a `static` returned by [`NamespaceType::ext_type`].
-    ///
-    /// `module` must be the module implementing `T` (`THIS_MODULE`): the core pins it for each
-    /// reference it holds on a namespace of the type.
-    pub(crate) const fn new(module: &'static ThisModule) -> Self {
+    pub(crate) const fn new() -> Self {
         Self {
             ops: bindings::proc_ns_operations {
                 name: kernel::str::as_char_ptr_in_const_context(T::NAME),
                 real_ns_name: ptr::null(),
                 get: Some(Self::get_callback),
-                put: Some(Self::put_callback),
+                put: Some(bindings::ns_ext_ns_put),
                 install: Some(Self::install_callback),
                 owner: Some(Self::owner_callback),
                 get_parent: if T::HAS_GET_PARENT {
@@ -476,12 +374,16 @@ impl<T: NamespaceType> NsExtType<T> {
                 } else {
                     None
                 },
-                module: module.as_ptr(),
+                // The module the core pins for each namespace of the type.
+                module: kernel::module::this_module::<T::OwnerModule>().as_ptr(),
             },
             ext: Opaque::new(bindings::ns_ext_type {
                 ops: ptr::null(),
                 init_ns: ptr::null_mut(),
+                release: None,
+                ns_type: 0,
                 slot: 0,
+                generation: 0,
             }),
             state: Atomic::new(STATE_IDLE),
             _t: PhantomData,
@@ -505,14 +407,12 @@ impl<T: NamespaceType> NsExtType<T> {
     ///
     /// Returns `None` if the task is exiting or the type is not registered.
     pub(crate) fn task_get(&self, task: &Task) -> Option<ARef<Namespace<T>>> {
-        // `Registration::drop` leaves `STATE_LIVE` before `ns_ext_type_unregister()`, which waits
-        // for a grace period before the initial namespace is dropped.
-        let _guard = rcu::read_lock();
+        // Not while a `Registration` writes `ext`.
         if !self.is_live() {
             return None;
         }
-        // SAFETY: `task` is valid, and `self` is registered until the RCU read-side critical
-        // section ends, so its slot and initial namespace are valid.
+        // SAFETY: `task` is valid and `ext` is not written while `STATE_LIVE` lasts;
+        // `ns_ext_task_get()` returns NULL unless `ext` is registered.
         let common = unsafe { bindings::ns_ext_task_get(task.as_ptr(), self.as_raw()) };
         let common = NonNull::new(common)?;
         // SAFETY: `ns_ext_task_get()` returns a namespace of this type with a reference taken,
@@ -531,22 +431,40 @@ impl<T: NamespaceType> NsExtType<T> {
         // SAFETY: The caller passes a valid task, which outlives this call, and `Task` is a
         // transparent wrapper of `struct task_struct`.
         let task = unsafe { &*task.cast::<Task>() };
-        match T::get(task) {
+        match T::ext_type().task_get(task) {
             Some(ns) => Namespace::into_common(ns),
             None => ptr::null_mut(),
         }
     }
 
-    /// The `put` operation.
+    /// The `release` callback of the registry entry: drops the namespace's data when its last
+    /// reference is gone, and returns the reference it held to its parent, for the core to put.
     ///
     /// # Safety
     ///
-    /// `ns` must be a namespace of type `T` on which the caller owns a reference.
-    unsafe extern "C" fn put_callback(ns: *mut bindings::ns_common) {
-        // SAFETY: The caller passes a namespace of type `T`.
-        let ns = unsafe { Namespace::<T>::from_common(ns) };
-        // SAFETY: The caller owns a reference, which is handed over to `T::put`.
-        T::put(unsafe { ARef::from_raw(NonNull::from(ns)) });
+    /// `ns` must be a namespace of type `T` whose reference count just dropped to zero, passed
+    /// once; the core frees its memory afterwards.
+    unsafe extern "C" fn release_callback(
+        ns: *mut bindings::ns_common,
+    ) -> *mut bindings::ns_common {
+        // SAFETY: By the safety requirements, `ns` is embedded in a `Namespace<T>`.
+        let ptr = unsafe { container_of!(Opaque::cast_from(ns).cast_mut(), Namespace<T>, common) };
+        // SAFETY: With the count at zero nothing else accesses the namespace, and the data is not
+        // moved: it is only dropped in place below.
+        let parent = T::take_parent(unsafe { Pin::new_unchecked(&mut (*ptr).data) });
+        // SAFETY: `ptr` is valid until the core frees it, after this returns.
+        let ucounts = unsafe { (*ptr).ucounts };
+        // SAFETY: With the count at zero nobody else can access the namespace, so it can be
+        // dropped in place; the core frees the memory and never drops it again.
+        unsafe { ptr::drop_in_place(ptr) };
+        // After the data: whatever the data counts (xns counts the namespaces alive) is given
+        // back before the limit lets another namespace be created.
+        if !ucounts.is_null() {
+            // SAFETY: A non-null `ucounts` came from `ns_ext_inc_ucount()` for this namespace and
+            // is given back only here.
+            unsafe { bindings::ns_ext_dec_ucount(ucounts) };
+        }
+        parent.map_or(ptr::null_mut(), Namespace::into_common)
     }
 
     /// The `install` operation.
@@ -615,64 +533,59 @@ impl<T: NamespaceType> NsExtType<T> {
     }
 }
 
-/// A registered namespace type, and its initial namespace.
+/// A registered namespace type.
 ///
-/// Dropping it unregisters the type, drops the initial namespace and waits for the RCU-deferred
-/// frees of the type's namespaces, after which the module may go away. As
-/// `ns_ext_type_unregister()` requires, it must be dropped when the module exits (it belongs in
-/// the module's data), when the references of the core kernel, which pin the module, are gone;
-/// and it must outlive every other reference to a namespace of the type held by the module.
+/// It belongs in the module's data, so that the type is registered for as long as the module
+/// is initialised. Dropping it unregisters the type and drops the registration's reference to
+/// the initial namespace. Dropping it earlier is safe: namespaces of the type that are still
+/// referenced keep the type's slot in the core, and the module, until they are freed, and the
+/// type can be registered again once they are gone.
 ///
 /// # Invariants
 ///
-/// `T::ext_type()` is registered (`STATE_LIVE`) with `init_ns` as its initial namespace, and
-/// `init_ns` is `Some` until `drop`.
+/// `T::ext_type()` is registered (`STATE_LIVE`) until `drop`.
 pub(crate) struct Registration<T: NamespaceType> {
-    init_ns: Option<ARef<Namespace<T>>>,
+    _t: PhantomData<T>,
 }
 
 impl<T: NamespaceType> Registration<T> {
     /// Creates the initial namespace of `T` from `init` and registers the type.
     ///
-    /// `module` must be the module given to [`NsExtType::new`] (`EINVAL` otherwise). Fails with
-    /// `EBUSY` if the type is already registered, and with the errors of
+    /// Fails with `EBUSY` if the type is already registered, and with the errors of
     /// `ns_ext_type_register()`.
-    pub(crate) fn new(init: impl PinInit<T, Error>, module: &'static ThisModule) -> Result<Self> {
+    pub(crate) fn new(init: impl PinInit<T, Error>) -> Result<Self> {
         let ty = T::ext_type();
-        if !ptr::eq(ty.ops.module, module.as_ptr()) {
-            return Err(EINVAL);
-        }
-        let init_ns = Namespace::new_unlisted(init)?;
+        let init_ns = KBox::into_raw(Namespace::alloc(init, ptr::null_mut())?);
         if ty.state.cmpxchg(STATE_IDLE, STATE_BUSY, Full).is_err() {
-            Self::discard(init_ns);
+            // SAFETY: `init_ns` came from `KBox::into_raw` above and was never shared.
+            drop(unsafe { KBox::from_raw(init_ns) });
             return Err(EBUSY);
         }
         // SAFETY: The state moved to `STATE_BUSY`, so nobody else reads or writes `ext`.
         unsafe {
             ty.as_raw().write(bindings::ns_ext_type {
                 ops: ty.ops_ptr(),
-                init_ns: init_ns.as_common_ptr(),
+                // SAFETY: `init_ns` is valid.
+                init_ns: (*init_ns).as_common_ptr(),
+                release: Some(NsExtType::<T>::release_callback),
+                ns_type: T::NS_TYPE,
                 slot: 0,
+                generation: 0,
             })
         };
-        // SAFETY: `ext` is a complete `struct ns_ext_type` in a `static`. The initial namespace
-        // stays alive until `drop` unregisters the type.
+        // SAFETY: `ext` is a complete `struct ns_ext_type` in a `static`, and `init_ns` a
+        // namespace whose data is set up and whose `common` is zeroed, at the start of a
+        // `kmalloc()` allocation. On success the core owns the initial namespace and frees it
+        // with its last reference, after `drop` unregisters the type.
         if let Err(err) = to_result(unsafe { bindings::ns_ext_type_register(ty.as_raw()) }) {
             ty.state.store(STATE_IDLE, Release);
-            Self::discard(init_ns);
+            // SAFETY: On failure the core did not keep `init_ns`, which came from `into_raw`.
+            drop(unsafe { KBox::from_raw(init_ns) });
             return Err(err);
         }
-        // INVARIANT: The type was just registered with `init_ns`.
+        // INVARIANT: The type was just registered.
         ty.state.store(STATE_LIVE, Release);
-        Ok(Self {
-            init_ns: Some(init_ns),
-        })
-    }
-
-    /// Drops a namespace that was never visible outside this module, and waits until it is freed.
-    fn discard(ns: ARef<Namespace<T>>) {
-        drop(ns);
-        rcu::rcu_barrier();
+        Ok(Self { _t: PhantomData })
     }
 }
 
@@ -683,13 +596,5 @@ impl<T: NamespaceType> Drop for Registration<T> {
         // SAFETY: By the type invariants, `ext` is registered.
         unsafe { bindings::ns_ext_type_unregister(ty.as_raw()) };
         ty.state.store(STATE_IDLE, Release);
-        if let Some(init_ns) = self.init_ns.take() {
-            // Every other reference pins the module, so only ours is left.
-            warn_on!(init_ns.refcount() != 1);
-            drop(init_ns);
-        }
-        // Namespaces freed so far may still wait for their grace period in `free_rcu`, which is
-        // code of this module.
-        rcu::rcu_barrier();
     }
 }

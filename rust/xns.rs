@@ -8,19 +8,20 @@
 //! to the labels. See `include/uapi/linux/xns.h`.
 
 use kernel::{
-    miscdevice::MiscDeviceOptions,
+    miscdevice::{
+        MiscDeviceOptions,
+        MiscDeviceRegistration, //
+    },
     prelude::*, //
 };
 
 mod device;
-mod miscdev;
 mod namespace;
 mod uapi;
 mod user_namespace;
 mod xns_ns;
 
 use device::XnsDevice;
-use miscdev::MiscRegistration;
 use namespace::Registration;
 use xns_ns::{
     Xns,
@@ -38,24 +39,25 @@ module! {
 /// The module: the xns namespace type and `/dev/xns`.
 ///
 /// Fields are dropped in declaration order: the device goes first, then the type is
-/// unregistered and its initial namespace freed.
+/// unregistered, which frees its initial namespace.
 #[pin_data]
 struct XnsModule {
     #[pin]
-    _device: MiscRegistration<XnsDevice>,
+    _device: MiscDeviceRegistration<XnsDevice>,
     _registration: Registration<Xns>,
 }
 
 impl kernel::InPlaceModule for XnsModule {
-    fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
+    fn init(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
         // The type is registered last, when nothing else here can fail: a module whose init
         // fails is freed at once, whatever references to it were taken meanwhile.
         try_pin_init!(Self {
-            _device <- MiscRegistration::register(MiscDeviceOptions { name: c"xns" }, 0o666),
-            _registration: Registration::new(
-                Xns::initial(XnsShared::new()?),
-                module,
-            )?,
+            // Every user may use the labels of the namespaces it is in.
+            _device <- MiscDeviceRegistration::register(MiscDeviceOptions {
+                name: c"xns",
+                mode: 0o666,
+            }),
+            _registration: Registration::new(Xns::initial(XnsShared::new()?))?,
         })
     }
 }

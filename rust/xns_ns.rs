@@ -39,8 +39,7 @@ use kernel::{
 };
 
 /// The description of the xns type.
-pub(crate) static XNS_TYPE: NsExtType<Xns> =
-    NsExtType::new(kernel::module::this_module::<crate::LocalModule>());
+pub(crate) static XNS_TYPE: NsExtType<Xns> = NsExtType::new();
 
 /// State shared by all xns namespaces: the number of namespaces alive.
 pub(crate) struct XnsShared {

@@ -108,8 +108,7 @@ mod uapi {
 }
 
 /// The description of the counter type.
-static COUNTER_TYPE: NsExtType<Counter> =
-    NsExtType::new(kernel::module::this_module::<crate::LocalModule>());
+static COUNTER_TYPE: NsExtType<Counter> = NsExtType::new();
 
 /// The data of a counter namespace.
 ///
@@ -207,7 +206,7 @@ fn get(arg: UserPtr) -> Result {
 /// The module: the counter namespace type and `/dev/ns_counter`.
 ///
 /// Fields are dropped in declaration order: the device goes first, then the type is
-/// unregistered and its initial namespace freed.
+/// unregistered, which frees its initial namespace.
 #[pin_data]
 struct NsCounterModule {
     #[pin]
@@ -216,14 +215,15 @@ struct NsCounterModule {
 }
 
 impl kernel::InPlaceModule for NsCounterModule {
-    fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
+    fn init(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
         let init_owner = ARef::from(UserNamespace::init());
         // The type is published last, as in xns.
         try_pin_init!(Self {
             _device <- MiscDeviceRegistration::register(MiscDeviceOptions {
                 name: c"ns_counter",
+                mode: 0,
             }),
-            _registration: Registration::new(Counter::new(init_owner), module)?,
+            _registration: Registration::new(Counter::new(init_owner))?,
         })
     }
 }

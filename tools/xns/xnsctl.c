@@ -44,7 +44,7 @@
 #ifndef NS_GET_OWNER_UID
 #define NS_GET_OWNER_UID	_IO(NSIO, 0x4)
 #endif
-/* A new child of a namespace of a module's type (patch 0010 of xns). */
+/* A new child of a namespace of a module's type (patch 0009 of xns). */
 #ifndef NS_CREATE_CHILD
 #define NS_CREATE_CHILD		_IO(NSIO, 0x20)
 #endif

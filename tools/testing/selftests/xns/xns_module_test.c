@@ -458,6 +458,35 @@ TEST_F(module, reload_starts_fresh)
 	EXPECT_EQ(0, xns_child_stop(&self->kid));
 }
 
+/*
+ * An open /proc/self/ns/xns entry is tied to the registration it was made
+ * for: after a reload, which may put the new module's operations at the
+ * old address, the old entry must not resolve to the new registration.
+ */
+TEST_F(module, stale_proc_entry_after_reload)
+{
+	char link[64];
+	ssize_t len;
+	int fd;
+
+	fd = open(XNS_SELF_LINK, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	ASSERT_LE(0, fd) TH_LOG("open %s: %s", XNS_SELF_LINK, strerror(errno));
+	ASSERT_LT(0, readlinkat(fd, "", link, sizeof(link)));
+	/* The O_PATH fd of the link pins neither a namespace nor the module. */
+	expect_unloads(_metadata, "an O_PATH fd of the /proc entry was open");
+	reload(_metadata);
+
+	len = readlinkat(fd, "", link, sizeof(link));
+	EXPECT_EQ(-1, len) {
+		TH_LOG("the entry of the old registration reads %.*s",
+		       (int)(len > 0 ? len : 0), link);
+	}
+	EXPECT_EQ(ENOENT, errno);
+	close(fd);
+	/* A fresh lookup finds the new registration. */
+	EXPECT_LT(0, readlink(XNS_SELF_LINK, link, sizeof(link)));
+}
+
 TEST_F(module, proc_entry_works_after_reload)
 {
 	struct xns_info info;
@@ -530,8 +559,8 @@ TEST_F(module, registration_refusals)
 		{ "two-bits", EINVAL },
 		{ "clone-bit", EINVAL },
 		{ "xns-type", EEXIST },
-		{ "no-id", EINVAL },
-		{ "init-id", EINVAL },
+		{ "own-put", EINVAL },
+		{ "no-release", EINVAL },
 	};
 	const char *got;
 	unsigned int i;
@@ -554,6 +583,46 @@ TEST_F(module, registration_refusals)
 	ret = try_reg_case(_metadata, "ok");
 	ASSERT_EQ(0, ret) TH_LOG("reg_case=ok: %s", strerror(-ret));
 	EXPECT_EQ(0, access(XNS_SELF_LINK, F_OK));
+}
+
+/*
+ * A type unregistered while one of its namespaces is referenced keeps its
+ * slot, ns_type and module pin until that namespace is freed, and may then
+ * register again (the steps are in test_ns_ext_register.c).
+ */
+TEST_F(module, early_unregister_keeps_slot)
+{
+	static const char *const steps[] = {
+		"ok", "allocation", "register", "ns_ext_ns_init",
+		"module not pinned by the namespace",
+		"initial namespace not released at unregister",
+		"allocation", "registered again over a live namespace",
+		"last release or module unpin missing",
+		"not registered again once all namespaces were freed",
+		"initial namespace not released at the second unregister",
+	};
+	char buf[16];
+	int fd, ret;
+
+	fd = open(REG_TEST_MODULE, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd) TH_LOG("%s: %s", REG_TEST_MODULE, strerror(errno));
+	ASSERT_EQ(0, syscall(SYS_finit_module, fd, "", 0))
+		TH_LOG("finit_module: %s", strerror(errno));
+	close(fd);
+	fd = open("/sys/module/" REG_TEST_NAME "/parameters/early_unregister",
+		  O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd) TH_LOG("early_unregister: %s", strerror(errno));
+	ASSERT_EQ(1, write(fd, "1", 1));
+	close(fd);
+	ASSERT_EQ(0, xns_read_file(REG_TEST_RESULT, buf, sizeof(buf)));
+	ret = atoi(buf);
+	EXPECT_EQ(0, ret) {
+		TH_LOG("step %d: %s", ret, ret > 0 && ret < (int)ARRAY_SIZE(steps) ?
+		       steps[ret] : "?");
+	}
+	/* Nothing of the type is left: it unloads. */
+	ASSERT_EQ(0, syscall(SYS_delete_module, REG_TEST_NAME, O_NONBLOCK))
+		TH_LOG("delete_module: %s", strerror(errno));
 }
 
 TEST_HARNESS_MAIN
