@@ -2,16 +2,22 @@
 /*
  * xnsctl (tools/xns/), run as a user runs it: the real binary, /bin/xnsctl
  * in the test guest or $XNSCTL, is executed with its stdout, stderr and
- * exit status captured.  Covers help and usage errors, unshare with labels,
- * enter, label get/set/del/ls in the caller's and in other namespaces, list
- * as a table and as JSON, pin/unpin keeping a namespace alive, and the
- * error messages and exit codes.
+ * exit status captured.  Covers help and usage errors; types, which finds
+ * the built-in types and xns with their ns_type, module and count; list
+ * of any types as a table, raw and JSON, with namespaces found by
+ * listns(2) only (kept by an fd), by their processes and by their bind
+ * mounts; unshare of one or several module types, with labels; enter by
+ * pid (several types in one setns() on a pidfd), by path and by namespace
+ * id; label get/set/del/ls in the caller's and in other namespaces;
+ * pin/unpin by pid, type and id keeping a namespace alive; and
+ * the error messages and exit codes.
  *
  * Each test runs in a private mount namespace (pins stay in it), removes
  * its pins and stops its helpers, so the module can be unloaded afterwards.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -305,19 +311,6 @@ static bool parse_link_line(const char *s, __u32 *inum)
 	return !xns_parse_link(buf, inum);
 }
 
-/* A row of the table of "xnsctl list", as the strings printed. */
-struct list_row {
-	char inum[16];
-	char parent[16];
-	char owner[16];
-	char nprocs[16];
-	char pid[16];
-	char command[64];
-	char labels[16];
-};
-
-#define LIST_COLS	7
-
 static int split_words(char *line, char **words, int max)
 {
 	char *save, *w;
@@ -329,38 +322,114 @@ static int split_words(char *line, char **words, int max)
 	return n;
 }
 
-/*
- * Find the row of @inum.  COMMAND may contain spaces: it is what lies
- * between PID and the last column, LABELS.
- */
-static bool find_row(const char *out, __u32 inum, struct list_row *row)
+/* The words of the first line of @out (a table's heading) into @buf. */
+static int heading_words(const char *out, char *buf, size_t size, char **words,
+			 int max)
 {
-	char line[512], want[16], *w[32];
+	snprintf(buf, size, "%.*s", (int)strcspn(out, "\n"), out);
+	return split_words(buf, words, max);
+}
+
+/*
+ * The columns the tests ask "xnsctl list --raw" for, in this order.  Raw
+ * output separates the cells by one space and escapes spaces in them, so
+ * a line splits into exactly these fields.
+ */
+#define LIST_COLS	"NS,INUM,TYPE,NPROCS,PID,USER,COMMAND,PARENT,OWNER,PNS,LABELS,NSFS"
+
+enum {
+	F_NS, F_INUM, F_TYPE, F_NPROCS, F_PID, F_USER, F_COMMAND, F_PARENT,
+	F_OWNER, F_PNS, F_LABELS, F_NSFS, NR_LIST_FIELDS
+};
+
+/* The columns of "xnsctl types --raw", the default ones. */
+enum { T_TYPE, T_NSTYPE, T_MODULE, T_COUNT, NR_TYPE_FIELDS };
+
+#define FIELD_MAX	128
+#define FIELDS_MAX	16
+
+/* A line of raw output, split into its fields. */
+struct raw_row {
+	int n;
+	char f[FIELDS_MAX][FIELD_MAX];
+};
+
+/*
+ * Find the line of raw output @out with @nfields fields whose field @col
+ * is @want, and split it into @row.
+ */
+static bool raw_find(const char *out, int nfields, int col, const char *want,
+		     struct raw_row *row)
+{
+	char line[1024], *w[FIELDS_MAX + 1];
 	const char *p = out;
 	size_t len;
-	int n;
+	int n, i;
 
-	snprintf(want, sizeof(want), "%u", inum);
 	while (*p) {
 		len = strcspn(p, "\n");
 		snprintf(line, sizeof(line), "%.*s", (int)len, p);
 		p += len;
 		if (*p)
 			p++;
-		n = split_words(line, w, 32);
-		if (n < LIST_COLS || strcmp(w[0], want))
+		n = split_words(line, w, FIELDS_MAX + 1);
+		if (n != nfields || strcmp(w[col], want))
 			continue;
-		memset(row, 0, sizeof(*row));
-		snprintf(row->inum, sizeof(row->inum), "%s", w[0]);
-		snprintf(row->parent, sizeof(row->parent), "%s", w[1]);
-		snprintf(row->owner, sizeof(row->owner), "%s", w[2]);
-		snprintf(row->nprocs, sizeof(row->nprocs), "%s", w[3]);
-		snprintf(row->pid, sizeof(row->pid), "%s", w[4]);
-		snprintf(row->command, sizeof(row->command), "%s", w[5]);
-		snprintf(row->labels, sizeof(row->labels), "%s", w[n - 1]);
+		row->n = n;
+		for (i = 0; i < n; i++)
+			snprintf(row->f[i], FIELD_MAX, "%s", w[i]);
 		return true;
 	}
 	return false;
+}
+
+/* The row of the namespace with inode number @inum in "list --raw" output. */
+static bool list_find(const char *out, __u32 inum, struct raw_row *row)
+{
+	char want[16];
+
+	snprintf(want, sizeof(want), "%u", inum);
+	return raw_find(out, NR_LIST_FIELDS, F_INUM, want, row);
+}
+
+/* The row of the namespace with id @id in "list --raw" output. */
+static bool list_find_id(const char *out, __u64 id, struct raw_row *row)
+{
+	char want[32];
+
+	snprintf(want, sizeof(want), "%llu", (unsigned long long)id);
+	return raw_find(out, NR_LIST_FIELDS, F_NS, want, row);
+}
+
+/* The row of type @name in "types --raw -n" output. */
+static bool types_find(const char *out, const char *name, struct raw_row *row)
+{
+	return raw_find(out, NR_TYPE_FIELDS, T_TYPE, name, row);
+}
+
+/* Run "xnsctl list --raw -n -o LIST_COLS [-t @type]", as @setup makes it. */
+static void list_raw_as(struct run_result *r, run_setup_fn setup,
+			const char *type)
+{
+	if (type)
+		XNSCTL_AS(r, setup, NULL, "list", "--raw", "-n", "-o", LIST_COLS,
+			  "-t", type);
+	else
+		XNSCTL_AS(r, setup, NULL, "list", "--raw", "-n", "-o", LIST_COLS);
+}
+
+static void list_raw(struct run_result *r, const char *type)
+{
+	list_raw_as(r, NULL, type);
+}
+
+/* The id of a namespace file, as a string. */
+static void path_id_str(const char *path, char *buf, size_t size)
+{
+	__u64 id = 0;
+
+	xns_path_ns_id(path, &id);
+	snprintf(buf, size, "%llu", (unsigned long long)id);
 }
 
 static bool has_line(const char *out, const char *want)
@@ -546,18 +615,23 @@ static const char *json_after_key(const char *p, const char *key)
 }
 
 /*
- * The flat object of a "list --json" array with "inum": @inum: copy it
- * into @obj.  Objects hold no nested ones, and the strings of the
- * namespaces the tests look at hold no braces.
+ * The flat object of the array in "list --json" or "types --json" output
+ * in which @key has the value @want (its JSON text): copy it into @obj.
+ * Objects hold no nested ones, and the strings of the namespaces and
+ * types the tests look at hold no braces.
  */
-static bool json_find_ns(const char *s, __u32 inum, char *obj, size_t size)
+static bool json_find_obj(const char *s, const char *key, const char *want,
+			  char *obj, size_t size)
 {
 	const char *p, *v, *start, *end;
-	char *num_end;
+	char quoted[64];
+	size_t len = strlen(want);
 
-	for (p = strstr(s, "\"inum\""); p; p = strstr(p + 1, "\"inum\"")) {
-		v = json_after_key(p, "inum");
-		if (!v || strtoul(v, &num_end, 10) != inum || num_end == v)
+	snprintf(quoted, sizeof(quoted), "\"%s\"", key);
+	for (p = strstr(s, quoted); p; p = strstr(p + 1, quoted)) {
+		v = json_after_key(p, key);
+		if (!v || strncmp(v, want, len) ||
+		    (v[len] != ',' && v[len] != '}' && !isspace((unsigned char)v[len])))
 			continue;
 		for (start = p; start > s && *start != '{'; start--)
 			;
@@ -568,6 +642,15 @@ static bool json_find_ns(const char *s, __u32 inum, char *obj, size_t size)
 		return true;
 	}
 	return false;
+}
+
+/* The object of the namespace with inode number @inum. */
+static bool json_find_ns(const char *s, __u32 inum, char *obj, size_t size)
+{
+	char want[16];
+
+	snprintf(want, sizeof(want), "%u", inum);
+	return json_find_obj(s, "inum", want, obj, size);
 }
 
 /* The value of @key in the flat object @obj, as its JSON text. */
@@ -703,7 +786,7 @@ static __u32 settled_nr_live(int devfd)
 }
 
 static const char *const subcommands[] = {
-	"unshare", "enter", "list", "label", "pin", "unpin",
+	"types", "list", "unshare", "enter", "label", "pin", "unpin",
 };
 
 TEST_F(xnsctl, help)
@@ -756,7 +839,7 @@ TEST_F(xnsctl, unknown_command)
 
 TEST_F(xnsctl, usage_errors)
 {
-	static const char *const cases[][6] = {
+	static const char *const cases[][8] = {
 		{ NULL },
 		{ "--bogus" },
 		{ "enter" },
@@ -767,8 +850,23 @@ TEST_F(xnsctl, usage_errors)
 		{ "unshare", "--label", "novalue" },
 		{ "unshare", "--label", "=value" },
 		{ "unshare", "-x" },
+		{ "enter", "-a", "-p", "/proc/1/ns/xns" },
+		{ "enter", "-t", "1", "-a", "-T", "xns" },
+		{ "enter", "-t", "1", "--id", "1" },
+		{ "enter", "--id", "abc" },
+		{ "enter", "--id", "0" },
+		{ "enter", "-i" },
+		{ "unshare", "-t", "uts", "--label", "a=b" },
+		{ "unshare", "--type" },
+		{ "types", "extra" },
+		{ "types", "--bogus" },
+		{ "types", "-o", "TYPE,BOGUS" },
 		{ "list", "extra" },
 		{ "list", "--bogus" },
+		{ "list", "-t" },
+		{ "list", "-o", "BOGUS" },
+		{ "list", "-o", "+BOGUS" },
+		{ "list", "-o", "," },
 		{ "label" },
 		{ "label", "frob" },
 		{ "label", "get" },
@@ -778,7 +876,12 @@ TEST_F(xnsctl, usage_errors)
 		{ "label", "-t", "1", "-p", "/proc/1/ns/xns", "ls" },
 		{ "pin" },
 		{ "pin", "a", "b" },
+		{ "pin", "a", "--id", "x" },
+		{ "pin", "a", "--id", "1", "-t", "1" },
 		{ "unpin" },
+		{ "unpin", "a", "b" },
+		{ "unpin", "--id", "1", "a" },
+		{ "unpin", "--id", "-1" },
 	};
 	struct run_result r;
 	const char *first;
@@ -978,69 +1081,177 @@ TEST_F(xnsctl, label_other_ns)
 
 TEST_F(xnsctl, list_table)
 {
+	static const char *const heading[] = {
+		"NS", "INUM", "TYPE", "NPROCS", "PID", "USER", "COMMAND",
+		"PARENT", "OWNER", "LABELS",
+	};
+	char want[32], self_id[32], user_id[32], buf[256], *w[32];
 	struct xns_holder_report rep;
-	struct list_row row;
 	struct xns_info info;
 	struct run_result r;
-	char want[16], header[256], *w[16];
+	struct raw_row row;
+	ino_t uts = 0;
+	unsigned int i;
 	int n;
 
 	rep = start_holder(_metadata, &self->kids[0], "hk", "hv");
 	ASSERT_NE(0U, rep.inum);
 	ASSERT_EQ(0, xns_get_info(self->devfd, &info));
+	ASSERT_EQ(0, xns_path_ino("/proc/self/ns/uts", &uts, NULL));
+	path_id_str(XNS_SELF_LINK, self_id, sizeof(self_id));
+	path_id_str("/proc/self/ns/user", user_id, sizeof(user_id));
 
+	/* The default columns, LABELS among them as xns is listed. */
 	XNSCTL(&r, "list");
 	ASSERT_STATUS(0, &r);
 	EXPECT_STREQ("", r.err);
-	snprintf(header, sizeof(header), "%.*s", (int)strcspn(r.out, "\n"),
-		 r.out);
-	n = split_words(header, w, 16);
-	ASSERT_EQ(LIST_COLS, n);
-	EXPECT_STREQ("INUM", w[0]);
-	EXPECT_STREQ("PARENT", w[1]);
-	EXPECT_STREQ("OWNER", w[2]);
-	EXPECT_STREQ("NPROCS", w[3]);
-	EXPECT_STREQ("PID", w[4]);
-	EXPECT_STREQ("COMMAND", w[5]);
-	EXPECT_STREQ("LABELS", w[6]);
+	n = heading_words(r.out, buf, sizeof(buf), w, 32);
+	ASSERT_EQ((int)ARRAY_SIZE(heading), n) {
+		TH_LOG("heading \"%s\"", buf);
+	}
+	for (i = 0; i < ARRAY_SIZE(heading); i++)
+		EXPECT_STREQ(heading[i], w[i]);
+	XNSCTL(&r, "list", "-t", "uts");
+	ASSERT_STATUS(0, &r);
+	n = heading_words(r.out, buf, sizeof(buf), w, 32);
+	EXPECT_EQ((int)ARRAY_SIZE(heading) - 1, n) {
+		TH_LOG("LABELS without xns namespaces: %s", r.out);
+	}
+
+	list_raw(&r, NULL);
+	ASSERT_STATUS(0, &r);
+	EXPECT_STREQ("", r.err);
 
 	/* The caller's own namespace. */
-	ASSERT_TRUE(find_row(r.out, self->inum, &row)) {
+	ASSERT_TRUE(list_find(r.out, self->inum, &row)) {
 		TH_LOG("no row for %u in:\n%s", self->inum, r.out);
 	}
-	EXPECT_GE(atoi(row.nprocs), 1);
-	EXPECT_LE(atoi(row.pid), getpid());
+	EXPECT_STREQ(self_id, row.f[F_NS]);
+	EXPECT_STREQ("xns", row.f[F_TYPE]);
+	EXPECT_GE(atoi(row.f[F_NPROCS]), 1);
+	EXPECT_LE(atoi(row.f[F_PID]), getpid());
 	snprintf(want, sizeof(want), "%u", info.nr_labels);
-	EXPECT_STREQ(want, row.labels);
+	EXPECT_STREQ(want, row.f[F_LABELS]);
 
 	/* The helper's, a child of it: one process, one label. */
-	ASSERT_TRUE(find_row(r.out, rep.inum, &row)) {
+	ASSERT_TRUE(list_find(r.out, rep.inum, &row)) {
 		TH_LOG("no row for %u in:\n%s", rep.inum, r.out);
 	}
+	EXPECT_STREQ("xns", row.f[F_TYPE]);
+	EXPECT_STREQ(self_id, row.f[F_PARENT]);
 	snprintf(want, sizeof(want), "%u", self->inum);
-	EXPECT_STREQ(want, row.parent);
-	EXPECT_STREQ("0", row.owner);
-	EXPECT_STREQ("1", row.nprocs);
+	EXPECT_STREQ(want, row.f[F_PNS]);
+	EXPECT_STREQ(user_id, row.f[F_OWNER]);
+	EXPECT_STREQ("1", row.f[F_NPROCS]);
 	snprintf(want, sizeof(want), "%d", self->kids[0].pid);
-	EXPECT_STREQ(want, row.pid);
-	EXPECT_STREQ("xnsctl_test", row.command);
-	EXPECT_STREQ("1", row.labels);
+	EXPECT_STREQ(want, row.f[F_PID]);
+	/* The guest's /etc/passwd names uid 0; without it, the number. */
+	EXPECT_TRUE(!strcmp(row.f[F_USER], "root") ||
+		    !strcmp(row.f[F_USER], "0")) {
+		TH_LOG("USER %s, want root", row.f[F_USER]);
+	}
+	EXPECT_STREQ("xnsctl_test", row.f[F_COMMAND]);
+	EXPECT_STREQ("1", row.f[F_LABELS]);
+	EXPECT_STREQ("-", row.f[F_NSFS]);
+
+	/* A built-in type: no parent (UTS namespaces do not nest), no labels. */
+	ASSERT_TRUE(list_find(r.out, uts, &row)) {
+		TH_LOG("no row for uts %lu in:\n%s", (unsigned long)uts, r.out);
+	}
+	EXPECT_STREQ("uts", row.f[F_TYPE]);
+	EXPECT_STREQ("-", row.f[F_PARENT]);
+	EXPECT_STREQ(user_id, row.f[F_OWNER]);
+	EXPECT_STREQ("-", row.f[F_LABELS]);
+	EXPECT_GE(atoi(row.f[F_NPROCS]), 1);
 
 	XNSCTL(&r, "list", "--noheadings");
 	EXPECT_STATUS(0, &r);
 	EXPECT_EQ(NULL, strstr(r.out, "INUM"));
-	EXPECT_TRUE(find_row(r.out, rep.inum, &row));
+	snprintf(want, sizeof(want), "%u", rep.inum);
+	EXPECT_CONTAINS(r.out, want);
+}
+
+TEST_F(xnsctl, list_types_and_columns)
+{
+	static const char all_cols[] =
+		"NS INUM TYPE NPROCS PID UID USER COMMAND PARENT OWNER PNS ONS OUID NSFS LABELS";
+	char buf[512], *w[32];
+	struct run_result r;
+	struct raw_row row;
+	ino_t uts = 0;
+	int n;
+
+	ASSERT_EQ(0, xns_path_ino("/proc/self/ns/uts", &uts, NULL));
+
+	/* One type, a list of types, the same type twice. */
+	list_raw(&r, "uts");
+	ASSERT_STATUS(0, &r);
+	EXPECT_TRUE(list_find(r.out, uts, &row));
+	EXPECT_FALSE(list_find(r.out, self->inum, &row)) {
+		TH_LOG("an xns namespace in list -t uts:\n%s", r.out);
+	}
+	XNSCTL(&r, "list", "--raw", "-n", "-o", LIST_COLS, "-t", "uts,xns",
+	       "--type", "uts");
+	ASSERT_STATUS(0, &r);
+	EXPECT_TRUE(list_find(r.out, uts, &row));
+	EXPECT_TRUE(list_find(r.out, self->inum, &row));
+
+	/* Columns chosen, in any case, added to the default, all. */
+	XNSCTL(&r, "list", "-o", "ns,TYPE");
+	ASSERT_STATUS(0, &r);
+	n = heading_words(r.out, buf, sizeof(buf), w, 32);
+	ASSERT_EQ(2, n);
+	EXPECT_STREQ("NS", w[0]);
+	EXPECT_STREQ("TYPE", w[1]);
+	XNSCTL(&r, "list", "-t", "xns", "--output", "+NSFS,OUID");
+	ASSERT_STATUS(0, &r);
+	n = heading_words(r.out, buf, sizeof(buf), w, 32);
+	ASSERT_EQ(12, n);
+	EXPECT_STREQ("NS", w[0]);
+	EXPECT_STREQ("LABELS", w[9]);
+	EXPECT_STREQ("NSFS", w[10]);
+	EXPECT_STREQ("OUID", w[11]);
+	XNSCTL(&r, "list", "--raw", "--output-all");
+	ASSERT_STATUS(0, &r);
+	snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(r.out, "\n"), r.out);
+	EXPECT_STREQ(all_cols, buf);
+
+	/* The former "xnsctl list": its columns, its values. */
+	XNSCTL(&r, "list", "-t", "xns", "-o", "INUM,PNS,OUID,NPROCS,PID,COMMAND,LABELS");
+	ASSERT_STATUS(0, &r);
+	n = heading_words(r.out, buf, sizeof(buf), w, 32);
+	ASSERT_EQ(7, n);
+	EXPECT_STREQ("PNS", w[1]);
+	EXPECT_STREQ("OUID", w[2]);
+
+	/* A type the kernel does not offer is a failure, not a usage error. */
+	XNSCTL(&r, "list", "-t", "nosuchtype");
+	EXPECT_STATUS(1, &r);
+	EXPECT_STREQ("xnsctl: unknown namespace type 'nosuchtype'\n", r.err);
+	EXPECT_STREQ("", r.out);
+	XNSCTL(&r, "list", "-t", "uts,nosuchtype");
+	EXPECT_STATUS(1, &r);
+	EXPECT_CONTAINS(r.err, "unknown namespace type 'nosuchtype'");
+	/* *_for_children entries are the same types again, not types. */
+	XNSCTL(&r, "list", "-t", "pid_for_children");
+	EXPECT_STATUS(1, &r);
 }
 
 TEST_F(xnsctl, list_json)
 {
+	static const char *const keys[] = {
+		"ns", "inum", "type", "nprocs", "pid", "user", "command",
+		"parent", "owner", "labels",
+	};
+	char obj[1024], want[32], val[128], self_id[32];
 	struct xns_holder_report rep;
-	char obj[512], want[32], val[128];
 	struct run_result r;
+	unsigned int i;
 	const char *p;
 
 	rep = start_holder(_metadata, &self->kids[0], "hk", "hv");
 	ASSERT_NE(0U, rep.inum);
+	path_id_str(XNS_SELF_LINK, self_id, sizeof(self_id));
 
 	XNSCTL(&r, "list", "--json");
 	ASSERT_STATUS(0, &r);
@@ -1050,42 +1261,56 @@ TEST_F(xnsctl, list_json)
 	}
 	for (p = r.out; isspace((unsigned char)*p); p++)
 		;
-	EXPECT_EQ('[', *p);
+	EXPECT_EQ('{', *p);
+	EXPECT_CONTAINS(r.out, "\"namespaces\": [");
 
 	ASSERT_TRUE(json_find_ns(r.out, self->inum, obj, sizeof(obj))) {
 		TH_LOG("no \"inum\": %u in:\n%s", self->inum, r.out);
 	}
 	ASSERT_TRUE(json_field(obj, "nprocs", val, sizeof(val)));
 	EXPECT_GE(atoi(val), 1);
+	EXPECT_TRUE(json_field_is(obj, "ns", self_id));
 
 	ASSERT_TRUE(json_find_ns(r.out, rep.inum, obj, sizeof(obj))) {
 		TH_LOG("no \"inum\": %u in:\n%s", rep.inum, r.out);
 	}
-	snprintf(want, sizeof(want), "%u", self->inum);
-	EXPECT_TRUE(json_field_is(obj, "parent", want)) {
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		EXPECT_TRUE(json_field(obj, keys[i], val, sizeof(val))) {
+			TH_LOG("no \"%s\" in %s", keys[i], obj);
+		}
+	}
+	EXPECT_FALSE(json_field(obj, "nsfs", val, sizeof(val)));
+	EXPECT_TRUE(json_field_is(obj, "type", "\"xns\""));
+	EXPECT_TRUE(json_field_is(obj, "parent", self_id)) {
 		TH_LOG("%s", obj);
 	}
 	snprintf(want, sizeof(want), "%d", self->kids[0].pid);
 	EXPECT_TRUE(json_field_is(obj, "pid", want)) {
 		TH_LOG("%s", obj);
 	}
-	EXPECT_TRUE(json_field_is(obj, "owner", "0"));
 	EXPECT_TRUE(json_field_is(obj, "nprocs", "1"));
 	EXPECT_TRUE(json_field_is(obj, "command", "\"xnsctl_test\""));
 	EXPECT_TRUE(json_field_is(obj, "labels", "1")) {
 		TH_LOG("%s", obj);
 	}
 
-	XNSCTL(&r, "list", "-J");
+	/* Only the columns asked for; '-' is null. */
+	XNSCTL(&r, "list", "-J", "-t", "xns", "-o", "INUM,NSFS,PARENT");
 	EXPECT_STATUS(0, &r);
-	EXPECT_TRUE(json_valid(r.out));
+	ASSERT_TRUE(json_valid(r.out)) {
+		TH_LOG("not valid JSON:\n%s", r.out);
+	}
+	ASSERT_TRUE(json_find_ns(r.out, rep.inum, obj, sizeof(obj)));
+	EXPECT_TRUE(json_field_is(obj, "nsfs", "null"));
+	EXPECT_FALSE(json_field(obj, "ns", val, sizeof(val)));
+	EXPECT_TRUE(json_find_ns(r.out, self->inum, obj, sizeof(obj)));
 }
 
 TEST_F(xnsctl, pin_unpin)
 {
-	char cmd[128], obj[512], want[32];
-	struct list_row row;
+	char cmd[128], obj[512], self_id[32];
 	struct run_result r;
+	struct raw_row row;
 	const char *path;
 	__u32 before, inum = 0, now = 0;
 	struct stat st;
@@ -1093,6 +1318,7 @@ TEST_F(xnsctl, pin_unpin)
 
 	before = settled_nr_live(self->devfd);
 	path = test_file(self->files[0], self->dir, "pin");
+	path_id_str(XNS_SELF_LINK, self_id, sizeof(self_id));
 
 	/* A namespace pinned from inside, by its only process. */
 	XNSCTL(&r, "unshare", "--label", "k=pinned", "--",
@@ -1108,18 +1334,19 @@ TEST_F(xnsctl, pin_unpin)
 		TH_LOG("nr_live %u, want %u", now, before + 1);
 	}
 
-	/* It is listed with no process. */
-	XNSCTL(&r, "list");
+	/* It is listed with no process, and where it is mounted. */
+	list_raw(&r, "xns");
 	EXPECT_STATUS(0, &r);
-	ASSERT_TRUE(find_row(r.out, inum, &row)) {
+	ASSERT_TRUE(list_find(r.out, inum, &row)) {
 		TH_LOG("no row for the pinned %u in:\n%s", inum, r.out);
 	}
-	EXPECT_STREQ("0", row.nprocs);
-	EXPECT_STREQ("-", row.pid);
-	EXPECT_STREQ("-", row.command);
-	EXPECT_STREQ("1", row.labels);
-	snprintf(want, sizeof(want), "%u", self->inum);
-	EXPECT_STREQ(want, row.parent);
+	EXPECT_STREQ("0", row.f[F_NPROCS]);
+	EXPECT_STREQ("-", row.f[F_PID]);
+	EXPECT_STREQ("-", row.f[F_COMMAND]);
+	EXPECT_STREQ("-", row.f[F_USER]);
+	EXPECT_STREQ("1", row.f[F_LABELS]);
+	EXPECT_STREQ(self_id, row.f[F_PARENT]);
+	EXPECT_STREQ(path, row.f[F_NSFS]);
 	XNSCTL(&r, "list", "--json");
 	EXPECT_STATUS(0, &r);
 	ASSERT_TRUE(json_find_ns(r.out, inum, obj, sizeof(obj)));
@@ -1151,13 +1378,14 @@ TEST_F(xnsctl, pin_unpin)
 	EXPECT_EQ(0, ret) {
 		TH_LOG("nr_live %u, want %u", now, before);
 	}
-	XNSCTL(&r, "list");
+	list_raw(&r, "xns");
 	EXPECT_STATUS(0, &r);
-	EXPECT_FALSE(find_row(r.out, inum, &row));
+	EXPECT_FALSE(list_find(r.out, inum, &row));
 
 	XNSCTL(&r, "unpin", path);
 	EXPECT_STATUS(1, &r);
-	EXPECT_CONTAINS(r.err, "no xns namespace is pinned there");
+	EXPECT_STREQ("", r.out);
+	EXPECT_CONTAINS(r.err, "no namespace is pinned there");
 	XNSCTL(&r, "enter", "-p", path, "--", "/bin/true");
 	EXPECT_STATUS(1, &r);
 	EXPECT_CONTAINS(r.err, "not a namespace file");
@@ -1166,8 +1394,8 @@ TEST_F(xnsctl, pin_unpin)
 TEST_F(xnsctl, pin_target)
 {
 	struct xns_holder_report rep;
-	struct list_row row;
 	struct run_result r;
+	struct raw_row row;
 	const char *path;
 	char pid[16];
 	struct stat st;
@@ -1189,22 +1417,128 @@ TEST_F(xnsctl, pin_target)
 	ASSERT_EQ(0, stat(path, &st));
 	EXPECT_EQ(rep.inum, st.st_ino);
 
-	/* The last process leaves; the namespace stays. */
+	/* The last process leaves; the bind mount alone keeps it, listed. */
 	EXPECT_EQ(0, xns_child_stop(&self->kids[0]));
-	XNSCTL(&r, "list");
+	list_raw(&r, "xns");
 	EXPECT_STATUS(0, &r);
-	ASSERT_TRUE(find_row(r.out, rep.inum, &row)) {
+	ASSERT_TRUE(list_find(r.out, rep.inum, &row)) {
 		TH_LOG("no row for %u in:\n%s", rep.inum, r.out);
 	}
-	EXPECT_STREQ("0", row.nprocs);
-	EXPECT_STREQ("1", row.labels);
+	EXPECT_STREQ("0", row.f[F_NPROCS]);
+	EXPECT_STREQ("-", row.f[F_PID]);
+	EXPECT_STREQ("1", row.f[F_LABELS]);
+	EXPECT_STREQ(path, row.f[F_NSFS]);
 	XNSCTL(&r, "label", "-p", path, "get", "hk");
 	EXPECT_STATUS(0, &r);
 	EXPECT_STREQ("hv\n", r.out);
 
+	/* A type the kernel does not offer: nothing is created. */
+	XNSCTL(&r, "pin", test_file(self->files[1], self->dir, "none"), "-T",
+	       "nosuchtype");
+	EXPECT_STATUS(1, &r);
+	EXPECT_STREQ("xnsctl: unknown namespace type 'nosuchtype'\n", r.err);
+	EXPECT_EQ(-1, access(self->files[1], F_OK));
+
 	XNSCTL(&r, "unpin", path);
 	EXPECT_STATUS(0, &r);
 	EXPECT_EQ(0, xns_wait_nr_live(self->devfd, before, XNS_SETTLE_MS, NULL));
+}
+
+TEST_F(xnsctl, pin_other_types)
+{
+	struct run_result r;
+	struct raw_row row;
+	const char *path;
+	ino_t uts = 0;
+	struct stat st;
+	__u64 id = 0;
+	char ids[32];
+
+	/* The caller's uts namespace, by type; the pin is listed. */
+	ASSERT_EQ(0, xns_path_ino("/proc/self/ns/uts", &uts, NULL));
+	path = test_file(self->files[0], self->dir, "uts");
+	XNSCTL(&r, "pin", "-T", "uts", path);
+	ASSERT_STATUS(0, &r);
+	ASSERT_EQ(0, stat(path, &st));
+	EXPECT_EQ(uts, st.st_ino);
+	list_raw(&r, "uts");
+	EXPECT_STATUS(0, &r);
+	ASSERT_TRUE(list_find(r.out, uts, &row));
+	EXPECT_STREQ(path, row.f[F_NSFS]);
+	XNSCTL(&r, "unpin", path);
+	EXPECT_STATUS(0, &r);
+	ASSERT_EQ(0, stat(path, &st));
+	EXPECT_NE(uts, st.st_ino);
+
+	/* By id, of any type; unpinned by id. */
+	ASSERT_EQ(0, xns_path_ns_id("/proc/self/ns/uts", &id));
+	snprintf(ids, sizeof(ids), "%llu", (unsigned long long)id);
+	XNSCTL(&r, "pin", path, "--id", ids);
+	ASSERT_STATUS(0, &r);
+	ASSERT_EQ(0, stat(path, &st));
+	EXPECT_EQ(uts, st.st_ino);
+	XNSCTL(&r, "pin", test_file(self->files[1], self->dir, "x"), "--id",
+	       ids, "-T", "xns");
+	EXPECT_STATUS(1, &r);
+	EXPECT_CONTAINS(r.err, "not a namespace of type xns");
+	XNSCTL(&r, "unpin", "-i", ids);
+	EXPECT_STATUS(0, &r);
+	EXPECT_STREQ("", r.err);
+	ASSERT_EQ(0, stat(path, &st));
+	EXPECT_NE(uts, st.st_ino);
+	XNSCTL(&r, "unpin", "--id", ids);
+	EXPECT_STATUS(1, &r);
+	EXPECT_CONTAINS(r.err, "not pinned in this mount namespace");
+}
+
+TEST_F(xnsctl, pin_unpin_id)
+{
+	struct xns_holder_report rep;
+	struct run_result r;
+	struct raw_row row;
+	char ids[32], err[128];
+	const char *path;
+	struct stat st;
+	__u64 id = 0;
+	int ret;
+
+	rep = start_holder(_metadata, &self->kids[0], "hk", "hv");
+	ASSERT_NE(0U, rep.inum);
+	ASSERT_EQ(0, xns_pid_ns_id(self->kids[0].pid, &id));
+	snprintf(ids, sizeof(ids), "%llu", (unsigned long long)id);
+
+	/* Pinned by id, twice; kept when its last process left. */
+	path = test_file(self->files[0], self->dir, "pin");
+	XNSCTL(&r, "pin", path, "--id", ids);
+	ASSERT_STATUS(0, &r);
+	ASSERT_EQ(0, stat(path, &st));
+	EXPECT_EQ(rep.inum, st.st_ino);
+	XNSCTL(&r, "pin", test_file(self->files[1], self->dir, "pin2"), "-i",
+	       ids, "-T", "xns");
+	ASSERT_STATUS(0, &r);
+	EXPECT_EQ(0, xns_child_stop(&self->kids[0]));
+	list_raw(&r, "xns");
+	EXPECT_STATUS(0, &r);
+	ASSERT_TRUE(list_find_id(r.out, id, &row)) {
+		TH_LOG("no row for id %s in:\n%s", ids, r.out);
+	}
+	EXPECT_STREQ("0", row.f[F_NPROCS]);
+
+	/* unpin --id removes both; then it goes. */
+	XNSCTL(&r, "unpin", "--id", ids);
+	EXPECT_STATUS(0, &r);
+	EXPECT_STREQ("", r.err);
+	ASSERT_EQ(0, stat(path, &st));
+	EXPECT_NE(rep.inum, st.st_ino);
+	ASSERT_EQ(0, stat(self->files[1], &st));
+	EXPECT_NE(rep.inum, st.st_ino);
+	ret = xns_wait_listed(XNS_NS_TYPE, id, false, XNS_SETTLE_MS);
+	EXPECT_EQ(0, ret);
+	XNSCTL(&r, "unpin", "--id", ids);
+	EXPECT_STATUS(1, &r);
+	snprintf(err, sizeof(err), "xnsctl: cannot open namespace %s: %s\n",
+		 ids, strerror(ESTALE));
+	EXPECT_STREQ(err, r.err);
 }
 
 TEST_F(xnsctl, enter_target)
@@ -1236,6 +1570,7 @@ TEST_F(xnsctl, enter_target)
 
 TEST_F(xnsctl, enter_errors)
 {
+	char err[128];
 	struct run_result r;
 
 	XNSCTL(&r, "enter", "-p", "/nonexistent");
@@ -1246,15 +1581,33 @@ TEST_F(xnsctl, enter_errors)
 
 	XNSCTL(&r, "enter", "-t", "999999999");
 	EXPECT_STATUS(1, &r);
-	EXPECT_CONTAINS(r.err, "No such file or directory");
+	EXPECT_STREQ("xnsctl: cannot open process 999999999: No such process\n",
+		     r.err);
 
-	XNSCTL(&r, "enter", "-p", "/proc/self/ns/uts", "--", "/bin/true");
+	/* A namespace file of another type than the one asked for. */
+	XNSCTL(&r, "enter", "-T", "xns", "-p", "/proc/self/ns/uts", "--",
+	       "/bin/true");
 	EXPECT_STATUS(1, &r);
-	EXPECT_CONTAINS(r.err, "not an xns namespace");
+	EXPECT_STREQ("xnsctl: /proc/self/ns/uts: not a namespace of type xns\n",
+		     r.err);
+	XNSCTL(&r, "enter", "-T", "nosuchtype", "-p", "/proc/self/ns/uts");
+	EXPECT_STATUS(1, &r);
+	EXPECT_STREQ("xnsctl: unknown namespace type 'nosuchtype'\n", r.err);
 
 	XNSCTL(&r, "enter", "-p", self->dir, "--", "/bin/true");
 	EXPECT_STATUS(1, &r);
-	EXPECT_CONTAINS(r.err, "not a namespace file");
+	EXPECT_STREQ("", r.out);
+	snprintf(err, sizeof(err), "xnsctl: %s: not a namespace file\n",
+		 self->dir);
+	EXPECT_STREQ(err, r.err);
+
+	/* An id no namespace has (ids count up from 1). */
+	XNSCTL(&r, "enter", "--id", "18446744073709551614", "--", "/bin/true");
+	EXPECT_STATUS(1, &r);
+	snprintf(err, sizeof(err),
+		 "xnsctl: cannot open namespace 18446744073709551614: %s\n",
+		 strerror(ESTALE));
+	EXPECT_STREQ(err, r.err);
 
 	/* The program cannot be found or run: 127, 126. */
 	XNSCTL(&r, "unshare", "--", "/nonexistent/prog");
@@ -1264,6 +1617,280 @@ TEST_F(xnsctl, enter_errors)
 	XNSCTL(&r, "enter", "-t", "1", "--", self->dir);
 	EXPECT_STATUS(126, &r);
 	EXPECT_CONTAINS(r.err, "Permission denied");
+}
+
+TEST_F(xnsctl, enter_path_any_type)
+{
+	struct run_result r;
+	char want[80], buf[64];
+
+	/* A namespace file of any type is entered: here the caller's uts. */
+	ASSERT_EQ(0, xns_readlink("/proc/self/ns/uts", buf, sizeof(buf)));
+	snprintf(want, sizeof(want), "%s\n", buf);
+	XNSCTL(&r, "enter", "-p", "/proc/self/ns/uts", "--", SH, "-c",
+	       "readlink /proc/self/ns/uts");
+	EXPECT_STATUS(0, &r);
+	EXPECT_STREQ("", r.err);
+	EXPECT_STREQ(want, r.out);
+	XNSCTL(&r, "enter", "-T", "uts,xns", "-p", "/proc/self/ns/uts", "-p",
+	       XNS_SELF_LINK, "--", "/bin/true");
+	EXPECT_STATUS(0, &r);
+	EXPECT_STREQ("", r.err);
+}
+
+TEST_F(xnsctl, enter_id)
+{
+	struct xns_holder_report rep;
+	struct run_result r;
+	char ids[32], want[64], err[128];
+	__u64 id = 0;
+	int ret;
+
+	rep = start_holder(_metadata, &self->kids[0], "hk", "hv");
+	ASSERT_NE(0U, rep.inum);
+	ASSERT_EQ(0, xns_pid_ns_id(self->kids[0].pid, &id));
+	snprintf(ids, sizeof(ids), "%llu", (unsigned long long)id);
+
+	/* Opened by a handle of its id, entered with setns(). */
+	XNSCTL(&r, "enter", "--id", ids, "--", SH, "-c",
+	       "readlink /proc/self/ns/xns");
+	EXPECT_STATUS(0, &r);
+	EXPECT_STREQ("", r.err);
+	snprintf(want, sizeof(want), "xns:[%u]\n", rep.inum);
+	EXPECT_STREQ(want, r.out);
+	XNSCTL(&r, "enter", "-i", ids, "-T", "xns", xnsctl_path(), "label",
+	       "get", "hk");
+	EXPECT_STATUS(0, &r);
+	EXPECT_STREQ("hv\n", r.out);
+
+	/* Of another type than the one asked for: nothing is run. */
+	XNSCTL(&r, "enter", "-i", ids, "-T", "uts", "--", SH, "-c", "echo ran");
+	EXPECT_STATUS(1, &r);
+	EXPECT_STREQ("", r.out);
+	snprintf(err, sizeof(err), "xnsctl: namespace %s: not a namespace of type uts\n",
+		 ids);
+	EXPECT_STREQ(err, r.err);
+
+	/* Not for uid 65534: setns() needs CAP_SYS_ADMIN over its owner. */
+	XNSCTL_AS(&r, setup_nobody, NULL, "enter", "--id", ids, "--",
+		  "/bin/true");
+	EXPECT_STATUS(1, &r);
+
+	/* Gone with its last process: no namespace has the id any more. */
+	EXPECT_EQ(0, xns_child_stop(&self->kids[0]));
+	ret = xns_wait_listed(XNS_NS_TYPE, id, false, XNS_SETTLE_MS);
+	EXPECT_EQ(0, ret);
+	XNSCTL(&r, "enter", "--id", ids, "--", "/bin/true");
+	EXPECT_STATUS(1, &r);
+	snprintf(err, sizeof(err), "xnsctl: cannot open namespace %s: %s\n",
+		 ids, strerror(ESTALE));
+	EXPECT_STREQ(err, r.err);
+}
+
+/*
+ * A helper that makes a child of its xns with NS_CREATE_CHILD and holds
+ * the file it got, without entering it: no task is in the namespace.
+ */
+struct fd_holder_report {
+	__s32 err;
+	__u32 inum;
+	__u64 id;
+};
+
+static int fd_holder_fn(struct xns_child *c, __always_unused void *arg)
+{
+	struct fd_holder_report rep = {};
+	int nsfd, child = -1;
+
+	nsfd = xns_open_ns(0);
+	rep.err = nsfd < 0 ? nsfd : 0;
+	if (!rep.err) {
+		child = xns_create_child(nsfd);
+		rep.err = child < 0 ? child : 0;
+		close(nsfd);
+	}
+	if (!rep.err)
+		rep.err = xns_fd_inum(child, &rep.inum);
+	if (!rep.err)
+		rep.err = xns_fd_ns_id(child, &rep.id);
+	if (xns_send(c->rep, &rep, sizeof(rep)) || rep.err)
+		return 1;
+	xns_child_hold(c);
+	close(child);
+	return 0;
+}
+
+TEST_F(xnsctl, list_kept_by_fd)
+{
+	struct fd_holder_report rep = {};
+	char self_id[32], want[32];
+	struct run_result r;
+	struct raw_row row;
+	int ret;
+
+	path_id_str(XNS_SELF_LINK, self_id, sizeof(self_id));
+	ASSERT_EQ(0, xns_child_start(&self->kids[0], fd_holder_fn, NULL));
+	ASSERT_EQ(0, xns_child_recv(&self->kids[0], &rep, sizeof(rep)));
+	ASSERT_EQ(0, rep.err) {
+		TH_LOG("NS_CREATE_CHILD: %s", strerror(-rep.err));
+	}
+
+	/* Only listns() knows it: no process is in it, nothing mounts it. */
+	list_raw(&r, "xns");
+	ASSERT_STATUS(0, &r);
+	EXPECT_STREQ("", r.err);
+	ASSERT_TRUE(list_find(r.out, rep.inum, &row)) {
+		TH_LOG("no row for %u, kept by an fd, in:\n%s", rep.inum, r.out);
+	}
+	snprintf(want, sizeof(want), "%llu", (unsigned long long)rep.id);
+	EXPECT_STREQ(want, row.f[F_NS]);
+	EXPECT_STREQ("xns", row.f[F_TYPE]);
+	EXPECT_STREQ("0", row.f[F_NPROCS]);
+	EXPECT_STREQ("-", row.f[F_PID]);
+	EXPECT_STREQ("-", row.f[F_COMMAND]);
+	EXPECT_STREQ("-", row.f[F_NSFS]);
+	EXPECT_STREQ(self_id, row.f[F_PARENT]);
+	EXPECT_STREQ("0", row.f[F_LABELS]);
+
+	/* Unfiltered too. */
+	list_raw(&r, NULL);
+	ASSERT_STATUS(0, &r);
+	EXPECT_TRUE(list_find_id(r.out, rep.id, &row));
+
+	/* The file closed, it is gone. */
+	EXPECT_EQ(0, xns_child_stop(&self->kids[0]));
+	ret = xns_wait_listed(XNS_NS_TYPE, rep.id, false, XNS_SETTLE_MS);
+	EXPECT_EQ(0, ret);
+	list_raw(&r, "xns");
+	EXPECT_STATUS(0, &r);
+	EXPECT_FALSE(list_find(r.out, rep.inum, &row));
+}
+
+/* Every entry of /proc/self/ns but *_for_children must be a row. */
+static void expect_all_types(struct __test_metadata *_metadata,
+			     const char *out)
+{
+	struct raw_row row;
+	struct dirent *de;
+	size_t len;
+	DIR *dir;
+
+	dir = opendir("/proc/self/ns");
+	ASSERT_NE(NULL, dir);
+	while ((de = readdir(dir))) {
+		len = strlen(de->d_name);
+		if (de->d_name[0] == '.')
+			continue;
+		if (len > 13 && !strcmp(de->d_name + len - 13, "_for_children")) {
+			EXPECT_FALSE(types_find(out, de->d_name, &row));
+			continue;
+		}
+		EXPECT_TRUE(types_find(out, de->d_name, &row)) {
+			TH_LOG("no row for type %s in:\n%s", de->d_name, out);
+		}
+	}
+	closedir(dir);
+}
+
+/* The row of type @name must say @nstype and @module, and count some. */
+static void expect_type(struct __test_metadata *_metadata, const char *out,
+			const char *name, unsigned int nstype,
+			const char *module)
+{
+	struct raw_row row;
+	char want[32];
+
+	ASSERT_TRUE(types_find(out, name, &row)) {
+		TH_LOG("no row for type %s in:\n%s", name, out);
+	}
+	snprintf(want, sizeof(want), "%#x", nstype);
+	EXPECT_STREQ(want, row.f[T_NSTYPE]) {
+		TH_LOG("type %s", name);
+	}
+	EXPECT_STREQ(module, row.f[T_MODULE]) {
+		TH_LOG("type %s", name);
+	}
+	EXPECT_GE(atoi(row.f[T_COUNT]), 1) {
+		TH_LOG("type %s: COUNT %s", name, row.f[T_COUNT]);
+	}
+}
+
+TEST_F(xnsctl, types)
+{
+	char buf[256], obj[512], *w[8];
+	struct run_result r;
+	int n;
+
+	XNSCTL(&r, "types");
+	ASSERT_STATUS(0, &r);
+	EXPECT_STREQ("", r.err);
+	n = heading_words(r.out, buf, sizeof(buf), w, 8);
+	ASSERT_EQ(NR_TYPE_FIELDS, n);
+	EXPECT_STREQ("TYPE", w[T_TYPE]);
+	EXPECT_STREQ("NSTYPE", w[T_NSTYPE]);
+	EXPECT_STREQ("MODULE", w[T_MODULE]);
+	EXPECT_STREQ("COUNT", w[T_COUNT]);
+
+	XNSCTL(&r, "types", "--raw", "-n");
+	ASSERT_STATUS(0, &r);
+	EXPECT_STREQ("", r.err);
+	expect_all_types(_metadata, r.out);
+	expect_type(_metadata, r.out, "uts", CLONE_NEWUTS, "-");
+	expect_type(_metadata, r.out, "user", CLONE_NEWUSER, "-");
+	expect_type(_metadata, r.out, "mnt", CLONE_NEWNS, "-");
+	expect_type(_metadata, r.out, "xns", XNS_NS_TYPE, XNS_MODULE_NAME);
+
+	XNSCTL(&r, "types", "--json");
+	ASSERT_STATUS(0, &r);
+	ASSERT_TRUE(json_valid(r.out)) {
+		TH_LOG("not valid JSON:\n%s", r.out);
+	}
+	EXPECT_CONTAINS(r.out, "\"types\": [");
+	ASSERT_TRUE(json_find_obj(r.out, "type", "\"xns\"", obj, sizeof(obj)));
+	snprintf(buf, sizeof(buf), "%u", XNS_NS_TYPE);
+	EXPECT_TRUE(json_field_is(obj, "nstype", buf));
+	EXPECT_TRUE(json_field_is(obj, "module", "\"" XNS_MODULE_NAME "\""));
+	EXPECT_TRUE(json_field(obj, "count", buf, sizeof(buf)));
+	ASSERT_TRUE(json_find_obj(r.out, "type", "\"uts\"", obj, sizeof(obj)));
+	EXPECT_TRUE(json_field_is(obj, "module", "null"));
+
+	XNSCTL(&r, "types", "-o", "nstype,TYPE", "-n");
+	ASSERT_STATUS(0, &r);
+	snprintf(buf, sizeof(buf), "%#x xns", XNS_NS_TYPE);
+	EXPECT_TRUE(has_line(r.out, buf)) {
+		TH_LOG("no line \"%s\" in:\n%s", buf, r.out);
+	}
+}
+
+TEST_F(xnsctl, unshare_types)
+{
+	struct run_result r;
+	char err[128];
+	__u32 inum = 0;
+
+	/* unshare -t xns is the default. */
+	XNSCTL(&r, "unshare", "-t", "xns", "--", "readlink",
+	       "/proc/self/ns/xns");
+	EXPECT_STATUS(0, &r);
+	EXPECT_TRUE(parse_link_line(r.out, &inum));
+	EXPECT_NE(self->inum, inum);
+
+	/* A built-in type is made with unshare(2), not NS_CREATE_CHILD. */
+	XNSCTL(&r, "unshare", "-t", "uts", "--", SH, "-c", "echo ran");
+	EXPECT_STATUS(1, &r);
+	EXPECT_STREQ("", r.out);
+	snprintf(err, sizeof(err), "xnsctl: unshare uts: %s\n",
+		 strerror(EOPNOTSUPP));
+	EXPECT_STREQ(err, r.err);
+	/* Nothing is entered when one of several types fails. */
+	XNSCTL(&r, "unshare", "-t", "xns,uts", "--", SH, "-c", "echo ran");
+	EXPECT_STATUS(1, &r);
+	EXPECT_STREQ("", r.out);
+	EXPECT_CONTAINS(r.err, "unshare uts");
+
+	XNSCTL(&r, "unshare", "-t", "nosuchtype", "--", "/bin/true");
+	EXPECT_STATUS(1, &r);
+	EXPECT_STREQ("xnsctl: unknown namespace type 'nosuchtype'\n", r.err);
 }
 
 TEST_F(xnsctl, label_set_eperm)
@@ -1289,7 +1916,7 @@ TEST_F(xnsctl, label_set_eperm)
 	/* Creating namespaces is not. */
 	XNSCTL_AS(&r, setup_nobody, NULL, "unshare", "--", "/bin/true");
 	EXPECT_STATUS(1, &r);
-	EXPECT_STREQ("xnsctl: unshare: Operation not permitted\n", r.err);
+	EXPECT_STREQ("xnsctl: unshare xns: Operation not permitted\n", r.err);
 }
 
 TEST_F(xnsctl, unshare_enospc)
@@ -1300,15 +1927,15 @@ TEST_F(xnsctl, unshare_enospc)
 	XNSCTL_AS(&r, setup_max_depth, NULL, "unshare", "--", SH, "-c",
 		  "echo ran");
 	EXPECT_STATUS(1, &r);
-	EXPECT_STREQ("xnsctl: unshare: No space left on device\n", r.err);
+	EXPECT_STREQ("xnsctl: unshare xns: No space left on device\n", r.err);
 	EXPECT_STREQ("", r.out);
 }
 
 TEST_F(xnsctl, setns_eperm)
 {
 	struct xns_holder_report rep;
-	struct list_row row;
 	struct run_result r;
+	struct raw_row row;
 	const char *path;
 	char pid[16];
 
@@ -1331,13 +1958,14 @@ TEST_F(xnsctl, setns_eperm)
 	 * Listed through the pin: the helper's /proc files are not open to
 	 * uid 65534, and its labels cannot be counted.
 	 */
-	XNSCTL_AS(&r, setup_nobody, NULL, "list");
+	list_raw_as(&r, setup_nobody, NULL);
 	EXPECT_STATUS(0, &r);
-	ASSERT_TRUE(find_row(r.out, rep.inum, &row)) {
+	ASSERT_TRUE(list_find(r.out, rep.inum, &row)) {
 		TH_LOG("no row for %u in:\n%s", rep.inum, r.out);
 	}
-	EXPECT_STREQ("0", row.nprocs);
-	EXPECT_STREQ("-", row.labels);
+	EXPECT_STREQ("0", row.f[F_NPROCS]);
+	EXPECT_STREQ("-", row.f[F_LABELS]);
+	EXPECT_STREQ(path, row.f[F_NSFS]);
 
 	/* Unpinning needs privilege too. */
 	XNSCTL_AS(&r, setup_nobody, NULL, "unpin", path);
