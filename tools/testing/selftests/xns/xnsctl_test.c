@@ -3,17 +3,20 @@
  * xnsctl (tools/xns/), run as a user runs it: the real binary, /bin/xnsctl
  * in the test guest or $XNSCTL, is executed with its stdout, stderr and
  * exit status captured.  Covers help and usage errors; types, which finds
- * the built-in types and xns with their ns_type, module and count; list
- * of any types as a table, raw and JSON, with namespaces found by
- * listns(2) only (kept by an fd), by their processes and by their bind
- * mounts; unshare of one or several module types, with labels; enter by
- * pid (several types in one setns() on a pidfd), by path and by namespace
- * id; label get/set/del/ls in the caller's and in other namespaces;
- * pin/unpin by pid, type and id keeping a namespace alive; and
+ * the built-in types, xns and the counter sample with their ns_type,
+ * module and count; list of any types as a table, raw and JSON, with
+ * namespaces found by listns(2) only (kept by an fd), by their processes
+ * and by their bind mounts; unshare of one or several module types, with
+ * labels; enter by pid (several types in one setns() on a pidfd), by path
+ * and by namespace id; label get/set/del/ls in the caller's and in other
+ * namespaces; pin/unpin by pid, type and id keeping a namespace alive; and
  * the error messages and exit codes.
  *
  * Each test runs in a private mount namespace (pins stay in it), removes
  * its pins and stops its helpers, so the module can be unloaded afterwards.
+ * The xnsctl_counter tests load the counter sample ($NS_COUNTER_MODULE,
+ * default /lib/modules/rust_ns_counter.ko) if it is not loaded, and unload
+ * it again.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -32,10 +35,12 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <linux/xns.h>
 
+#include "../../../../samples/rust/ns_counter.h"
 #include "xns_util.h"
 #include "kselftest_harness.h"
 #include "xns_harness.h"
@@ -309,6 +314,28 @@ static bool parse_link_line(const char *s, __u32 *inum)
 	snprintf(buf, sizeof(buf), "%s", s);
 	buf[strcspn(buf, "\n")] = '\0';
 	return !xns_parse_link(buf, inum);
+}
+
+/* The inode number of the caller's namespace of type @type, "@type:[N]". */
+static int ns_self_inum(const char *type, __u32 *inum)
+{
+	char path[64], buf[64], *end;
+	size_t len = strlen(type);
+	unsigned long val;
+	int ret;
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", type);
+	ret = xns_readlink(path, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	if (strncmp(buf, type, len) || strncmp(buf + len, ":[", 2))
+		return -EINVAL;
+	errno = 0;
+	val = strtoul(buf + len + 2, &end, 10);
+	if (errno || strcmp(end, "]") || !val || val > 0xffffffffUL)
+		return -EINVAL;
+	*inum = val;
+	return 0;
 }
 
 static int split_words(char *line, char **words, int max)
@@ -1974,6 +2001,315 @@ TEST_F(xnsctl, setns_eperm)
 
 	XNSCTL(&r, "unpin", path);
 	EXPECT_STATUS(0, &r);
+}
+
+/*
+ * With the counter sample loaded: a second module type, found and used
+ * without xnsctl knowing it.
+ */
+
+#define NSC_MODULE_NAME		"rust_ns_counter"
+#define NSC_MODULE_DEFAULT	"/lib/modules/" NSC_MODULE_NAME ".ko"
+#define NSC_SYSFS_DIR		"/sys/module/" NSC_MODULE_NAME
+#define NSC_NAME		"counter"
+#define NSC_SELF_LINK		"/proc/self/ns/" NSC_NAME
+
+static const char *nsc_module_path(void)
+{
+	const char *path = getenv("NS_COUNTER_MODULE");
+
+	return path && *path ? path : NSC_MODULE_DEFAULT;
+}
+
+static bool nsc_loaded(void)
+{
+	return access(NSC_SYSFS_DIR, F_OK) == 0;
+}
+
+/* finit_module() of the sample, errors passed through unchanged. */
+static int nsc_load(void)
+{
+	int fd, ret;
+
+	fd = open(nsc_module_path(), O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/* Unload, retrying for up to @timeout_ms while the module is busy. */
+static int nsc_unload_wait(unsigned int timeout_ms)
+{
+	unsigned int waited = 0;
+
+	for (;;) {
+		if (!syscall(SYS_delete_module, NSC_MODULE_NAME, O_NONBLOCK))
+			return 0;
+		if (errno != EAGAIN || waited >= timeout_ms)
+			return -errno;
+		xns_msleep(10);
+		waited += 10;
+	}
+}
+
+FIXTURE(xnsctl_counter)
+{
+	struct xns_child kid;
+	bool loaded;		/* by this test: it unloads it */
+	__u32 xns, counter, uts;	/* the test's own namespaces */
+};
+
+FIXTURE_SETUP(xnsctl_counter)
+{
+	int ret;
+
+	xns_child_init(&self->kid);
+	self->loaded = false;
+	if (geteuid() != 0)
+		SKIP(return, "must be run as root");
+	if (xns_setup_load(_metadata))
+		return;
+	if (access(xnsctl_path(), X_OK))
+		SKIP(return, "%s: %s (build tools/xns, or set XNSCTL)",
+		     xnsctl_path(), strerror(errno));
+	if (!nsc_loaded() && access(nsc_module_path(), R_OK)) {
+		/* make check ships the sample with xns.ko (xns_harness.h). */
+		ASSERT_FALSE(xns_module_required()) {
+			TH_LOG("%s: %m, and XNS_REQUIRE_MODULE=1: it must be shipped",
+			       nsc_module_path());
+		}
+		SKIP(return, "%s: %s (build samples/rust or set NS_COUNTER_MODULE)",
+		     nsc_module_path(), strerror(errno));
+	}
+	if (!nsc_loaded()) {
+		ret = nsc_load();
+		ASSERT_TRUE(ret == 0 || ret == -EEXIST) {
+			TH_LOG("loading %s failed: %s", nsc_module_path(),
+			       strerror(-ret));
+		}
+		self->loaded = ret == 0;
+	}
+	ASSERT_EQ(0, xns_self_inum(&self->xns));
+	ASSERT_EQ(0, ns_self_inum(NSC_NAME, &self->counter));
+	ASSERT_EQ(0, ns_self_inum("uts", &self->uts));
+}
+
+FIXTURE_TEARDOWN(xnsctl_counter)
+{
+	int ret;
+
+	xns_child_kill(&self->kid);
+	if (self->loaded) {
+		ret = nsc_unload_wait(XNS_SETTLE_MS);
+		if (ret)
+			TH_LOG("could not unload %s: %s", NSC_MODULE_NAME,
+			       strerror(-ret));
+	}
+}
+
+/* What a helper reports: the inode numbers of its namespaces. */
+struct ns_report {
+	__s32 err;
+	__u32 xns, counter, uts;
+};
+
+#define NEW_XNS		0x1
+#define NEW_COUNTER	0x2
+#define NEW_UTS		0x4
+
+/* A helper in new namespaces of the types in *@arg (NEW_*). */
+static int ns_holder_fn(struct xns_child *c, void *arg)
+{
+	int what = *(int *)arg;
+	struct ns_report rep = {};
+
+	if (what & NEW_XNS)
+		rep.err = xns_unshare();
+	if (!rep.err && (what & NEW_COUNTER))
+		rep.err = xns_unshare_type(NSC_NAME, NS_COUNTER_NS_TYPE);
+	if (!rep.err && (what & NEW_UTS) && unshare(CLONE_NEWUTS))
+		rep.err = -errno;
+	if (!rep.err)
+		rep.err = xns_self_inum(&rep.xns);
+	if (!rep.err)
+		rep.err = ns_self_inum(NSC_NAME, &rep.counter);
+	if (!rep.err)
+		rep.err = ns_self_inum("uts", &rep.uts);
+	if (xns_send(c->rep, &rep, sizeof(rep)) || rep.err)
+		return 1;
+	xns_child_hold(c);
+	return 0;
+}
+
+static void start_ns_holder(struct __test_metadata *_metadata,
+			    struct xns_child *kid, int what,
+			    struct ns_report *rep)
+{
+	ASSERT_EQ(0, xns_child_start(kid, ns_holder_fn, &what));
+	ASSERT_EQ(0, xns_child_recv(kid, rep, sizeof(*rep)));
+	ASSERT_EQ(0, rep->err) {
+		TH_LOG("helper: %s", strerror(-rep->err));
+	}
+}
+
+/* readlink of the three links (busybox readlink takes one file). */
+#define READ_LINKS \
+	"readlink /proc/self/ns/xns; readlink /proc/self/ns/counter; readlink /proc/self/ns/uts"
+
+static void links_of(char *buf, size_t size, __u32 xns, __u32 counter,
+		     __u32 uts)
+{
+	snprintf(buf, size, "xns:[%u]\ncounter:[%u]\nuts:[%u]\n", xns, counter,
+		 uts);
+}
+
+TEST_F(xnsctl_counter, types)
+{
+	char buf[128], obj[512];
+	struct run_result r;
+
+	XNSCTL(&r, "types", "--raw", "--noheadings");
+	ASSERT_STATUS(0, &r);
+	EXPECT_STREQ("", r.err);
+	expect_all_types(_metadata, r.out);
+	expect_type(_metadata, r.out, "uts", CLONE_NEWUTS, "-");
+	expect_type(_metadata, r.out, "xns", XNS_NS_TYPE, XNS_MODULE_NAME);
+	expect_type(_metadata, r.out, NSC_NAME, NS_COUNTER_NS_TYPE,
+		    NSC_MODULE_NAME);
+
+	XNSCTL(&r, "types", "-J");
+	ASSERT_STATUS(0, &r);
+	ASSERT_TRUE(json_valid(r.out)) {
+		TH_LOG("not valid JSON:\n%s", r.out);
+	}
+	ASSERT_TRUE(json_find_obj(r.out, "type", "\"" NSC_NAME "\"", obj,
+				  sizeof(obj)));
+	snprintf(buf, sizeof(buf), "%u", NS_COUNTER_NS_TYPE);
+	EXPECT_TRUE(json_field_is(obj, "nstype", buf)) {
+		TH_LOG("%s", obj);
+	}
+	EXPECT_TRUE(json_field_is(obj, "module", "\"" NSC_MODULE_NAME "\"")) {
+		TH_LOG("%s", obj);
+	}
+}
+
+TEST_F(xnsctl_counter, unshare)
+{
+	char parent[64], want[80];
+	struct run_result r;
+	__u32 xns = 0, counter = 0;
+	int n;
+
+	/* A new counter namespace: another link than the parent's. */
+	ASSERT_EQ(0, xns_readlink(NSC_SELF_LINK, parent, sizeof(parent)));
+	XNSCTL(&r, "unshare", "-t", NSC_NAME, "--", "readlink", NSC_SELF_LINK);
+	ASSERT_STATUS(0, &r);
+	EXPECT_STREQ("", r.err);
+	snprintf(want, sizeof(want), "%s\n", parent);
+	EXPECT_STRNE(want, r.out);
+	EXPECT_EQ(0, strncmp(r.out, NSC_NAME ":[", strlen(NSC_NAME) + 2)) {
+		TH_LOG("readlink printed \"%s\"", r.out);
+	}
+
+	/* Two types at once, with a label in the new xns; uts stays. */
+	XNSCTL(&r, "unshare", "--type", "xns,counter", "-l", "k=v", "--", SH,
+	       "-c", READ_LINKS);
+	ASSERT_STATUS(0, &r);
+	n = sscanf(r.out, "xns:[%u]\ncounter:[%u]\n", &xns, &counter);
+	ASSERT_EQ(2, n) {
+		TH_LOG("output \"%s\"", r.out);
+	}
+	EXPECT_NE(self->xns, xns);
+	EXPECT_NE(self->counter, counter);
+	snprintf(want, sizeof(want), "\nuts:[%u]\n", self->uts);
+	EXPECT_CONTAINS(r.out, want);
+
+	/* --label needs xns among the types. */
+	XNSCTL(&r, "unshare", "-t", NSC_NAME, "-l", "k=v", "--", "/bin/true");
+	EXPECT_STATUS(2, &r);
+	EXPECT_CONTAINS(r.err, "Usage:");
+}
+
+TEST_F(xnsctl_counter, enter_pid_types)
+{
+	struct ns_report rep;
+	struct run_result r;
+	char pid[16], want[128];
+
+	start_ns_holder(_metadata, &self->kid,
+			NEW_XNS | NEW_COUNTER | NEW_UTS, &rep);
+	ASSERT_NE(self->counter, rep.counter);
+	snprintf(pid, sizeof(pid), "%d", self->kid.pid);
+
+	/* By default every module type, in one setns() on a pidfd. */
+	XNSCTL(&r, "enter", "-t", pid, "--", SH, "-c", READ_LINKS);
+	EXPECT_STATUS(0, &r);
+	EXPECT_STREQ("", r.err);
+	links_of(want, sizeof(want), rep.xns, rep.counter, self->uts);
+	EXPECT_STREQ(want, r.out);
+
+	/* The types asked for. */
+	XNSCTL(&r, "enter", "-t", pid, "-T", NSC_NAME, "--", SH, "-c",
+	       READ_LINKS);
+	EXPECT_STATUS(0, &r);
+	links_of(want, sizeof(want), self->xns, rep.counter, self->uts);
+	EXPECT_STREQ(want, r.out);
+	XNSCTL(&r, "enter", "-t", pid, "-T", "uts", "--type", "xns", "--", SH,
+	       "-c", READ_LINKS);
+	EXPECT_STATUS(0, &r);
+	links_of(want, sizeof(want), rep.xns, self->counter, rep.uts);
+	EXPECT_STREQ(want, r.out);
+
+	/* All, built-in ones too; those it shares with us are left out. */
+	XNSCTL(&r, "enter", "-t", pid, "--all", "--", SH, "-c", READ_LINKS);
+	EXPECT_STATUS(0, &r);
+	EXPECT_STREQ("", r.err);
+	links_of(want, sizeof(want), rep.xns, rep.counter, rep.uts);
+	EXPECT_STREQ(want, r.out);
+
+	/* All or nothing: uid 65534 may not, and nothing is run. */
+	XNSCTL_AS(&r, setup_nobody, NULL, "enter", "-t", pid, "--", SH, "-c",
+		  "echo ran");
+	EXPECT_STATUS(1, &r);
+	EXPECT_STREQ("", r.out);
+	EXPECT_CONTAINS(r.err, "xnsctl: ");
+}
+
+TEST_F(xnsctl_counter, list)
+{
+	struct ns_report rep;
+	struct run_result r;
+	struct raw_row row;
+	char pid[16], user_id[32];
+
+	start_ns_holder(_metadata, &self->kid, NEW_COUNTER, &rep);
+	snprintf(pid, sizeof(pid), "%d", self->kid.pid);
+	path_id_str("/proc/self/ns/user", user_id, sizeof(user_id));
+
+	list_raw(&r, NSC_NAME);
+	ASSERT_STATUS(0, &r);
+	EXPECT_STREQ("", r.err);
+	ASSERT_TRUE(list_find(r.out, rep.counter, &row)) {
+		TH_LOG("no row for %u in:\n%s", rep.counter, r.out);
+	}
+	EXPECT_STREQ(NSC_NAME, row.f[F_TYPE]);
+	EXPECT_STREQ("1", row.f[F_NPROCS]);
+	EXPECT_STREQ(pid, row.f[F_PID]);
+	/* Counter namespaces do not nest (EINVAL), and have no labels. */
+	EXPECT_STREQ("-", row.f[F_PARENT]);
+	EXPECT_STREQ(user_id, row.f[F_OWNER]);
+	EXPECT_STREQ("-", row.f[F_LABELS]);
+	ASSERT_TRUE(list_find(r.out, self->counter, &row));
+	EXPECT_FALSE(list_find(r.out, self->xns, &row));
+
+	/* Unfiltered, with the other types. */
+	list_raw(&r, NULL);
+	ASSERT_STATUS(0, &r);
+	EXPECT_TRUE(list_find(r.out, rep.counter, &row));
+	EXPECT_TRUE(list_find(r.out, self->xns, &row));
+	EXPECT_TRUE(list_find(r.out, self->uts, &row));
 }
 
 TEST_HARNESS_MAIN
