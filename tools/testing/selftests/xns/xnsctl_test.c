@@ -1881,7 +1881,7 @@ TEST_F(xnsctl, types)
 	ASSERT_TRUE(json_find_obj(r.out, "type", "\"uts\"", obj, sizeof(obj)));
 	EXPECT_TRUE(json_field_is(obj, "module", "null"));
 
-	XNSCTL(&r, "types", "-o", "nstype,TYPE", "-n");
+	XNSCTL(&r, "types", "-o", "nstype,TYPE", "-n", "--raw");
 	ASSERT_STATUS(0, &r);
 	snprintf(buf, sizeof(buf), "%#x xns", XNS_NS_TYPE);
 	EXPECT_TRUE(has_line(r.out, buf)) {
