@@ -513,7 +513,9 @@ static void discover_types(void)
 		if (de->d_name[0] == '.' || strlen(de->d_name) >= NAME_LEN ||
 		    ends_with(de->d_name, "_for_children"))
 			continue;
-		snprintf(path, sizeof(path), PROC_NS_DIR "/%s", de->d_name);
+		/* Not longer than NAME_LEN - 1, as checked. */
+		snprintf(path, sizeof(path), PROC_NS_DIR "/%.*s", NAME_LEN - 1,
+			 de->d_name);
 		/* Its module may be going away: then it is no type any more. */
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
@@ -526,7 +528,8 @@ static void discover_types(void)
 			alloc = alloc ? 2 * alloc : 16;
 			types = xreallocarray(types, alloc, sizeof(*types));
 		}
-		snprintf(types[nr_types].name, NAME_LEN, "%s", de->d_name);
+		snprintf(types[nr_types].name, NAME_LEN, "%.*s", NAME_LEN - 1,
+			 de->d_name);
 		types[nr_types].nstype = nstype;
 		nr_types++;
 	}
@@ -1372,8 +1375,8 @@ static int modrefs_read(struct modrefs *m)
 		if (de->d_name[0] == '.' || strlen(de->d_name) >= NAME_LEN)
 			continue;
 		/* Built-in modules have no count, nor a kernel without unloading. */
-		snprintf(path, sizeof(path), SYS_MODULE_DIR "/%s/refcnt",
-			 de->d_name);
+		snprintf(path, sizeof(path), SYS_MODULE_DIR "/%.*s/refcnt",
+			 NAME_LEN - 1, de->d_name);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			continue;
@@ -1390,7 +1393,8 @@ static int modrefs_read(struct modrefs *m)
 			m->alloc = m->alloc ? 2 * m->alloc : 64;
 			m->v = xreallocarray(m->v, m->alloc, sizeof(*m->v));
 		}
-		snprintf(m->v[m->nr].name, NAME_LEN, "%s", de->d_name);
+		snprintf(m->v[m->nr].name, NAME_LEN, "%.*s", NAME_LEN - 1,
+			 de->d_name);
 		m->v[m->nr].refcnt = val;
 		m->nr++;
 	}
