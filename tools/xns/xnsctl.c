@@ -2036,7 +2036,8 @@ static int cmd_list(int argc, char **argv)
 	}
 	if (ctx.devfd >= 0)
 		close(ctx.devfd);
-	qsort(ctx.v, ctx.nr, sizeof(*ctx.v), entry_cmp);
+	if (ctx.nr)
+		qsort(ctx.v, ctx.nr, sizeof(*ctx.v), entry_cmp);
 
 	for (i = 0; i < ctx.nr; i++)
 		entry_row(&ctx.v[i], table_add_row(&t));
