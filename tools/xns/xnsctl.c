@@ -300,7 +300,7 @@ static const char usage_unshare[] =
 static const char usage_enter[] =
 	"Usage:\n"
 	" xnsctl enter -t <pid> [-T <type>]... [-a] [--] [<program> [<arg>...]]\n"
-	" xnsctl enter (-p <path> | -i <id>)... [--] [<program> [<arg>...]]\n"
+	" xnsctl enter (-p <path> | -i <id>)... [-T <type>]... [--] [<program> [<arg>...]]\n"
 	"\n"
 	"Enter namespaces of a process (through a pidfd, all at once), or\n"
 	"namespaces given by a namespace file (e.g. pinned by 'xnsctl pin') or by\n"
