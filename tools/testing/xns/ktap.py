@@ -372,19 +372,25 @@ def _check_programs(top, expected, rep):
             rep.fail(f'program {prog} reported {reported.count(prog)} times')
 
 
-def check_log(text, allowed_skips=None, expected=None):
+def check_log(text, allowed_skips=None, expected=None, console=None):
     """Check a whole serial log; return a Report.
 
     allowed_skips is {(program, case): reason} (see read_allowed_skips();
     none by default), expected the list of programs that must report, or
-    None not to check them.
+    None not to check them.  With @console, @text is the KTAP stream the
+    guest wrote to a serial port of its own and @console the kernel's
+    console, where splats are looked for; init's failures count in both.
     """
     lines = read_lines(text)
+    console_lines = lines if console is None else read_lines(console)
     allowed = allowed_skips or {}
     rep = Report(flaky=find_flaky(text))
-    for lineno, line in enumerate(lines, 1):
-        if m := _INIT_FAIL.search(line):
-            rep.fail(f'init at line {lineno}: {m[1].strip()}')
+    for where, log in (('', lines), ('console ', console_lines)):
+        if where and console is None:
+            break
+        for lineno, line in enumerate(log, 1):
+            if m := _INIT_FAIL.search(line):
+                rep.fail(f'init at {where}line {lineno}: {m[1].strip()}')
     starts = [i for i, line in enumerate(lines) if _VERSION.match(line)]
     done = False
     if not starts:
@@ -409,8 +415,9 @@ def check_log(text, allowed_skips=None, expected=None):
     if starts and not done:
         rep.fail(f'missing "{_DONE}": log truncated '
                  '(hang, crash or timeout)')
-    for label, lineno, line in find_splats(lines):
-        rep.fail(f'kernel splat ({label}) at line {lineno}: {line}')
+    for label, lineno, line in find_splats(console_lines):
+        where = 'console ' if console is not None else ''
+        rep.fail(f'kernel splat ({label}) at {where}line {lineno}: {line}')
     return rep
 
 
@@ -448,7 +455,8 @@ def cmd_check(args):
     try:
         allowed = read_allowed_skips(args.allowed_skips)
         expected = read_expected(args.expect) if args.expect else None
-        rep = check_log(read_log(args.log), allowed, expected)
+        console = read_log(args.console) if args.console else None
+        rep = check_log(read_log(args.log), allowed, expected, console)
     except (OSError, ValueError) as e:
         rep = Report()
         rep.fail(f'cannot check the log: {e}')
@@ -527,6 +535,9 @@ def main(argv=None):
     sub = parser.add_subparsers(dest='cmd', required=True)
     p = sub.add_parser('check', help='check one captured serial log')
     p.add_argument('log')
+    p.add_argument('--console', metavar='FILE',
+                   help='the kernel console, when LOG holds only the KTAP '
+                   'stream: splats are looked for there')
     p.add_argument('--arch', default='', help='prefix for output lines')
     p.add_argument('--json', help='also write the result to this file')
     p.add_argument('--expect', metavar='FILE',

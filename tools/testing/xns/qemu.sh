@@ -5,6 +5,8 @@
 #
 # TCG by default: nested KVM hangs on the machines we run on.  XNS_KVM=1
 # asks for KVM; QEMU falls back to TCG when KVM cannot be initialised.
+# In check mode the KTAP results come on a second serial port, written to
+# build/VARIANT/ktap.log; the console (stdout) keeps the kernel's messages.
 # XNS_QEMU_MEM (default 1G) and XNS_KERNEL_ARGS (appended to the command
 # line) are for the benchmark; XNS_INITRD replaces the initramfs.
 #
@@ -32,6 +34,11 @@ qemu_cmd() {
 		      -append "console=ttyAMA0 panic=-1 xns.mode=$mode xns.variant=$variant $extra")
 		;;
 	esac
+	# Check boots write the KTAP results to a second serial port, into
+	# build/VARIANT/ktap.log, away from the kernel's messages.
+	if [ "$mode" = check ]; then
+		qemu+=(-serial mon:stdio -serial "file:$top/build/$variant/ktap.log")
+	fi
 	qemu+=("${accel[@]}" -m "${XNS_QEMU_MEM:-1G}" -smp 2 -nographic -no-reboot
 	       -kernel "$build/$image"
 	       -initrd "${XNS_INITRD:-$top/build/$variant/initramfs.cpio}")

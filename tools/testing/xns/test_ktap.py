@@ -253,6 +253,32 @@ class ParserTest(unittest.TestCase):
         self.assertEqual(ktap.check_text(log + DONE), (counts(1, 1, 0), [
             'not ok 1 selftests: t # signal=9']))
 
+    def test_separate_ktap_stream(self):
+        # Results on their own serial port: a kernel line on the console
+        # cannot split them, and splats are still found on the console.
+        ktap_text = ('KTAP version 1\n1..1\n# selftests: xns: t\n'
+                     '# 1..1\n# ok 1 a\nok 1 selftests: xns: t\n'
+                     f'{ktap._DONE}\n')
+        console = ('[    1.0] Run /init as init process\n'
+                   '[    2.0] xns: some message\n')
+        rep = ktap.check_log(ktap_text, console=console)
+        self.assertEqual((rep.counts, rep.failures), (counts(1, 0, 0), []))
+        splat = console + '[    3.0] BUG: KASAN: use-after-free in f+0x1/0x2\n'
+        rep = ktap.check_log(ktap_text, console=splat)
+        self.assertEqual(rep.failures, [
+            'kernel splat (KASAN) at console line 3: [    3.0] BUG: KASAN: '
+            'use-after-free in f+0x1/0x2'])
+        # init's failures count wherever they are printed.
+        init_fail = '# init: FAIL: no second serial port for the KTAP results\n'
+        rep = ktap.check_log(ktap_text, console=console + init_fail)
+        self.assertEqual(rep.failures, [
+            'init at console line 3: no second serial port for the KTAP '
+            'results'])
+        # No results on the port: the run fails, whatever the console says.
+        rep = ktap.check_log('', console=console + ktap_text)
+        self.assertIn('no KTAP output found (missing "KTAP version 1")',
+                      rep.failures)
+
     def test_splat_patterns(self):
         samples = {
             'lockdep': 'WARNING: suspicious RCU usage',
