@@ -10,6 +10,9 @@
 #   make bench [ARCH=..] [MEASURE=icount|time] [BENCH_ARGS='..']
 #                             xns against UTS, and at scale
 #   make bench-series [ARCH=..]  the patched kernel against the unpatched one
+#   make new-type NAME=foo NS_TYPE=0x10 [MAGIC=0xbb]
+#                             a new namespace type, a copy of the counter
+#                             sample (Documentation/xns/writing-a-type.rst)
 
 # x86_64-debug is the x86_64 kernel with KASAN, lockdep, kmemleak and
 # debug objects (configs/debug.config); make check ARCHES=x86_64 for a
@@ -24,7 +27,7 @@ export XNS_CACHE CLIPPY SHARE BENCH_ARGS MEASURE
 export XNS_RUN_CMD := $(value CMD)
 unexport CMD
 
-.PHONY: deps kernel modules check run bench bench-series host-tests clean
+.PHONY: deps kernel modules check run bench bench-series host-tests new-type clean
 
 deps:
 	@bash $(T)/deps.sh
@@ -49,6 +52,9 @@ bench-series:
 
 host-tests:
 	@python3 -m unittest discover -s $(T) -p 'test_*.py'
+
+new-type:
+	@python3 samples/rust/new-type.py $(if $(MAGIC),--magic '$(MAGIC)') -- '$(NAME)' '$(NS_TYPE)'
 
 clean:
 	rm -rf build

@@ -5,7 +5,7 @@
  *
  * Every task is in exactly one "counter" namespace, shown as
  * /proc/<pid>/ns/counter ("counter:[inum]").  Each namespace holds a
- * 64-bit counter, 0 when the namespace is created.  Namespaces do not nest
+ * 64-bit value, 0 when the namespace is created.  Namespaces do not nest
  * (NS_GET_PARENT fails with EINVAL) and are owned by the user namespace of
  * their creator.
  *
@@ -36,7 +36,7 @@
 
 /**
  * struct ns_counter_info - the caller's counter namespace
- * @value: the counter
+ * @value: the value, incremented by NS_COUNTER_IOC_INC
  * @ns_id: 64-bit namespace id, as NS_GET_ID returns
  * @inum: inode number, as in readlink of /proc/self/ns/counter
  * @pad: always 0
@@ -57,7 +57,7 @@ struct ns_counter_info {
 
 /* Describe the caller's namespace. */
 #define NS_COUNTER_IOC_GET	_IOR(NS_COUNTER_IOC_MAGIC, 1, struct ns_counter_info)
-/* Add 1 to the counter (wrapping at 2^64); open to every member. */
+/* Add 1 to the value (wrapping at 2^64); open to every member. */
 #define NS_COUNTER_IOC_INC	_IO(NS_COUNTER_IOC_MAGIC, 2)
 
 #endif /* _UAPI_NS_COUNTER_H */

@@ -3,9 +3,9 @@
 //! A sample namespace type provided by a module: `counter`.
 //!
 //! Every task is in exactly one counter namespace, shown as `/proc/<pid>/ns/counter`. Each
-//! namespace holds a 64-bit counter. Namespaces are created with the `NS_CREATE_CHILD` ioctl on
-//! an nsfs file of a counter namespace, inherited on fork and entered with `setns()`. See
-//! `ns_counter.h`.
+//! namespace holds a 64-bit value, 0 when it is created, that its members increment. Namespaces
+//! are created with the `NS_CREATE_CHILD` ioctl on an nsfs file of a counter namespace, inherited
+//! on fork and entered with `setns()`. See `ns_counter.h`.
 //!
 //! The type is written only against the namespace abstractions of xns, `rust/namespace.rs` and
 //! `rust/user_namespace.rs`, which are compiled into this module as they are. It can be loaded
@@ -52,7 +52,7 @@ module! {
     type: NsCounterModule,
     name: "rust_ns_counter",
     authors: ["xns developers"],
-    description: "Sample namespace type provided by a module: a counter per namespace",
+    description: "Sample namespace type provided by a module: a value per namespace",
     license: "GPL",
 }
 
@@ -78,7 +78,7 @@ mod uapi {
     #[repr(C)]
     #[derive(Clone, Copy)]
     pub(crate) struct ns_counter_info {
-        /// The counter.
+        /// The value.
         pub(crate) value: u64,
         /// 64-bit namespace id, as `NS_GET_ID` returns.
         pub(crate) ns_id: u64,
@@ -103,7 +103,7 @@ mod uapi {
 
     /// Describe the caller's namespace.
     pub(crate) const NS_COUNTER_IOC_GET: u32 = _IOR::<ns_counter_info>(NS_COUNTER_IOC_MAGIC, 1);
-    /// Add 1 to the counter of the caller's namespace.
+    /// Add 1 to the value of the caller's namespace.
     pub(crate) const NS_COUNTER_IOC_INC: u32 = _IO(NS_COUNTER_IOC_MAGIC, 2);
 }
 
@@ -117,12 +117,12 @@ static COUNTER_TYPE: NsExtType<Counter> = NsExtType::new();
 struct Counter {
     /// The owning user namespace.
     owner: ARef<UserNamespace>,
-    /// The counter, wrapping at `u64::MAX`.
+    /// The value, wrapping at `u64::MAX`.
     value: Atomic<u64>,
 }
 
 impl Counter {
-    /// Returns the data of a namespace owned by `owner`, with a counter of 0, as an initialiser
+    /// Returns the data of a namespace owned by `owner`, with a value of 0, as an initialiser
     /// for [`Namespace::new`] and [`Registration::new`] (it cannot fail).
     fn new(owner: ARef<UserNamespace>) -> Result<Self> {
         Ok(Self {
@@ -137,6 +137,8 @@ impl Counter {
     }
 }
 
+// The operations of the type. The core calls them through the `struct proc_ns_operations` in
+// `COUNTER_TYPE`; `#[vtable]` records which of the optional ones are provided.
 #[vtable]
 impl NamespaceType for Counter {
     const NAME: &'static CStr = c"counter";
@@ -162,6 +164,8 @@ impl NamespaceType for Counter {
         if !owner.capable_sys_admin() {
             return Err(EPERM);
         }
+        // Counted against `max_module_namespaces` of `owner` (`ENOSPC`); the data keeps its own
+        // reference to `owner`, which must be the one given here.
         Namespace::new(&owner.clone(), Self::new(owner))
     }
 }
@@ -217,10 +221,13 @@ struct NsCounterModule {
 impl kernel::InPlaceModule for NsCounterModule {
     fn init(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
         let init_owner = ARef::from(UserNamespace::init());
-        // The type is published last, as in xns.
+        // The type is registered last: from then on every task sees it in `/proc/<pid>/ns` and
+        // can use it, so all it needs exists first, and a failing init never takes back a type
+        // that was in use.
         try_pin_init!(Self {
             _device <- MiscDeviceRegistration::register(MiscDeviceOptions {
                 name: c"ns_counter",
+                // The default node mode, 0600 (`/dev/xns` is 0666).
                 mode: 0,
             }),
             _registration: Registration::new(Counter::new(init_owner))?,

@@ -99,8 +99,12 @@ x86_64) busybox=/bin/busybox ;;
 arm64) busybox=$XNS_CACHE/arm64/busybox/bin/busybox ;;
 esac
 cp "$busybox" "$root/bin/busybox"
-# xns.ko and any sample namespace types built beside it.
-find "$out/module" -name '*.ko' -exec cp {} "$root/lib/modules/" \;
+# xns.ko and any sample namespace types built beside it: the modules this
+# build made (modules.order), not a .ko left behind by a type since removed
+# from the tree, e.g. one tried with make new-type.
+for ko in $(sed -n 's/\.o$/.ko/p' "$out/module/modules.order"); do
+	cp "$out/module/$ko" "$root/lib/modules/"
+done
 # Userspace tools (xnsctl), if the tree has them.
 if [ -f "$top/tools/xns/Makefile" ]; then
 	make -s -C "$top/tools/xns" CC="$cc" OUTPUT="$root/bin" \
