@@ -10,7 +10,8 @@
  * check's debug kernel scans after the run, finds what it leaked.
  *
  * The kernel's generic entry points get the same for xns namespaces:
- * listns(2).
+ * listns(2), name_to_handle_at() and open_by_handle_at() of nsfs file
+ * handles.
  *
  * Needs CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_DEBUG_FS (make check's
  * debug kernel, configs/debug.config).  Elsewhere it skips, unless
@@ -46,8 +47,10 @@ struct fault_refs {
 
 struct fault_state;
 struct fault_list;
+struct fault_handle;
 
 static void list_free(struct fault_list *l);
+static void handle_free(struct fault_handle *h);
 
 /* A call: 0 or -errno. */
 typedef int (*fault_call)(struct fault_state *st);
@@ -70,6 +73,7 @@ struct fault_state {
 	unsigned int all_failed; /* calls with every allocation failing: @want */
 	bool reported;		/* the test logged the counts itself */
 	struct fault_list *list;	/* of the listns() cases */
+	struct fault_handle *handle;	/* of the file handle cases */
 	struct fault_refs refs;	/* before the calls (refs_take()) */
 };
 
@@ -162,6 +166,7 @@ FIXTURE_TEARDOWN(fault)
 		close(st->all_fd);
 	}
 	list_free(st->list);
+	handle_free(st->handle);
 	if (st->child_fd >= 0)
 		close(st->child_fd);
 	if (st->orig_fd >= 0)
@@ -786,6 +791,179 @@ TEST_F(fault, listns_type)
 TEST_F(fault, listns_owner)
 {
 	list_test(_metadata, &self->st, 0, true);
+}
+
+/*
+ * nsfs file handles of a live xns, kept by a process in it and nothing
+ * else: no nsfs file of it is open, so open_by_handle_at() makes its
+ * dentry and inode (path_from_stashed()) every time, and a failed open
+ * must drop the reference it took.  Once the process exits the namespace
+ * must be freed and its handle stale.
+ */
+struct fault_handle {
+	struct xns_child holder;	/* the namespace's only member */
+	__u64 id;
+	struct xns_ns_handle full;	/* what name_to_handle_at() gave */
+	struct xns_ns_handle open;	/* what the calls open */
+	struct xns_ns_handle got;	/* what a call took */
+	int ns_fd;			/* a file of it, for name_to_handle_at() */
+	int fd;				/* what a call opened */
+	long refcnt;			/* of xns, before the holder */
+};
+
+static void handle_free(struct fault_handle *h)
+{
+	if (!h)
+		return;
+	xns_child_kill(&h->holder);
+	if (h->ns_fd >= 0)
+		close(h->ns_fd);
+	if (h->fd >= 0)
+		close(h->fd);
+	free(h);
+}
+
+/* A holder one level down, the handle of its xns; its file if @keep. */
+static struct fault_handle *handle_setup(struct __test_metadata *_metadata,
+					 struct fault_state *st, bool keep)
+{
+	struct xns_holder_args one = { .depth = 1 };
+	struct xns_holder_report rep;
+	struct fault_handle *h;
+	char path[64];
+	int fd, ret;
+
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return NULL;
+	h->ns_fd = -1;
+	h->fd = -1;
+	xns_child_init(&h->holder);
+	st->handle = h;
+	refs_start(_metadata, st, &h->refcnt);
+	ret = xns_holder_start(&h->holder, &one, &rep);
+	if (ret) {
+		TH_LOG("holder: %s", strerror(-ret));
+		return NULL;
+	}
+	xns_pid_path(h->holder.pid, path, sizeof(path));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		TH_LOG("open %s: %m", path);
+		return NULL;
+	}
+	ret = xns_fd_ns_id(fd, &h->id);
+	if (!ret)
+		xns_check_handle(_metadata, fd, path, XNS_NS_TYPE, h->id,
+				 &h->full);
+	if (keep)
+		h->ns_fd = fd;
+	else
+		close(fd);
+	if (ret || refs_take(st, &st->refs))
+		return NULL;
+	return h;
+}
+
+/* The holder exits: its namespace must be freed, its handle stale. */
+static void handle_done(struct __test_metadata *_metadata,
+			struct fault_state *st)
+{
+	struct fault_handle *h = st->handle;
+	int ret;
+
+	if (h->ns_fd >= 0) {
+		close(h->ns_fd);
+		h->ns_fd = -1;
+	}
+	ASSERT_EQ(0, xns_child_stop(&h->holder));
+	expect_all_freed(_metadata, st);
+	expect_refcnt(_metadata, h->refcnt);
+	ret = xns_wait_stale(&h->full, XNS_SETTLE_MS);
+	EXPECT_EQ(-ESTALE, ret) {
+		TH_LOG("open_by_handle_at() once the holder exited: %s",
+		       ret ? strerror(-ret) : "opened");
+	}
+}
+
+static int name_handle(struct fault_state *st)
+{
+	return xns_ns_handle_get(st->handle->ns_fd, &st->handle->got);
+}
+
+static int check_name(struct fault_state *st)
+{
+	struct fault_handle *h = st->handle;
+
+	if (memcmp(&h->got, &h->full, sizeof(h->got))) {
+		fault_changed("name_to_handle_at() gave another handle");
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+TEST_F(fault, name_to_handle)
+{
+	struct fault_state *st = &self->st;
+
+	ASSERT_NE(NULL, handle_setup(_metadata, st, true));
+	fault_loop(_metadata, st, name_handle, refs_unchanged, check_name);
+	EXPECT_NE(0U, st->points + st->all_failed);
+	fault_report(_metadata, st, "name_to_handle_at");
+	handle_done(_metadata, st);
+}
+
+static int open_handle(struct fault_state *st)
+{
+	struct fault_handle *h = st->handle;
+
+	h->fd = xns_ns_handle_open(&h->open, O_RDONLY | O_CLOEXEC);
+	return h->fd < 0 ? h->fd : 0;
+}
+
+/* A call that succeeded opened the namespace; closing it drops it. */
+static int check_open(struct fault_state *st)
+{
+	struct fault_handle *h = st->handle;
+	__u64 id = 0;
+	int ret;
+
+	ret = xns_fd_ns_id(h->fd, &id);
+	close(h->fd);
+	h->fd = -1;
+	if (!ret && id != h->id)
+		ret = -EBADMSG;
+	if (ret)
+		fault_changed("opened namespace %llu, want %llu: %s",
+			      (unsigned long long)id,
+			      (unsigned long long)h->id, strerror(-ret));
+	return ret;
+}
+
+TEST_F(fault, open_by_handle)
+{
+	struct fault_state *st = &self->st;
+	struct fault_handle *h = handle_setup(_metadata, st, false);
+
+	ASSERT_NE(NULL, h);
+	h->open = h->full;
+	fault_loop(_metadata, st, open_handle, refs_unchanged, check_open);
+	EXPECT_NE(0U, st->points + st->all_failed);
+	fault_report(_metadata, st, "open_by_handle_at");
+	handle_done(_metadata, st);
+}
+
+TEST_F(fault, open_by_handle_id)
+{
+	struct fault_state *st = &self->st;
+	struct fault_handle *h = handle_setup(_metadata, st, false);
+
+	ASSERT_NE(NULL, h);
+	xns_ns_handle_id(&h->open, h->id);
+	fault_loop(_metadata, st, open_handle, refs_unchanged, check_open);
+	EXPECT_NE(0U, st->points + st->all_failed);
+	fault_report(_metadata, st, "open_by_handle_at, id only");
+	handle_done(_metadata, st);
 }
 
 TEST_HARNESS_MAIN
