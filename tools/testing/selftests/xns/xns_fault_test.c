@@ -11,7 +11,8 @@
  *
  * The kernel's generic entry points get the same for xns namespaces:
  * listns(2), name_to_handle_at() and open_by_handle_at() of nsfs file
- * handles.
+ * handles, and loading a module that provides a namespace type (xns
+ * itself, unloaded for it and loaded again after, and the counter sample).
  *
  * Needs CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_DEBUG_FS (make check's
  * debug kernel, configs/debug.config).  Elsewhere it skips, unless
@@ -27,7 +28,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 
+#include "../../../../samples/rust/ns_counter.h"
 #include "xns_util.h"
 #include "kselftest_harness.h"
 #include "xns_harness.h"
@@ -48,6 +51,7 @@ struct fault_refs {
 struct fault_state;
 struct fault_list;
 struct fault_handle;
+struct fault_module;
 
 static void list_free(struct fault_list *l);
 static void handle_free(struct fault_handle *h);
@@ -74,6 +78,8 @@ struct fault_state {
 	bool reported;		/* the test logged the counts itself */
 	struct fault_list *list;	/* of the listns() cases */
 	struct fault_handle *handle;	/* of the file handle cases */
+	const struct fault_module *mod;	/* of the module load cases */
+	int mod_fd;		/* the module file */
 	struct fault_refs refs;	/* before the calls (refs_take()) */
 };
 
@@ -964,6 +970,294 @@ TEST_F(fault, open_by_handle_id)
 	EXPECT_NE(0U, st->points + st->all_failed);
 	fault_report(_metadata, st, "open_by_handle_at, id only");
 	handle_done(_metadata, st);
+}
+
+/*
+ * Loading a module that provides a namespace type: finit_module() with
+ * each allocation of the loading task failing in turn, the module's init
+ * (registering the type, its initial namespace, /proc/<pid>/ns/<name>,
+ * its device) included.  A failed load must leave no trace of the type;
+ * a load that succeeded must give a type that works, and is unloaded
+ * again.  xns is unloaded for its case, and loaded again after it.
+ */
+#define FAULT_MAX_LOAD_POINTS	5000U
+
+struct fault_module {
+	const char *name;	/* as delete_module() takes it */
+	const char *env;	/* names another file */
+	const char *file;	/* by default */
+	const char *ns_name;	/* in /proc/<pid>/ns */
+	const char *dev;
+	__u32 ns_type;
+	xns_child_fn works;	/* in a helper process: 0 if the type works */
+};
+
+static const char *module_file(const struct fault_module *m)
+{
+	const char *path = getenv(m->env);
+
+	return path && *path ? path : m->file;
+}
+
+static bool module_loaded(const struct fault_module *m)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/sys/module/%s", m->name);
+	return !access(path, F_OK);
+}
+
+/* Unload, retrying while namespaces of the type are still going. */
+static int module_unload(const struct fault_module *m)
+{
+	unsigned int waited = 0;
+
+	for (;;) {
+		if (!syscall(SYS_delete_module, m->name, O_NONBLOCK))
+			return 0;
+		if (errno != EAGAIN || waited >= XNS_SETTLE_MS)
+			return -errno;
+		xns_msleep(10);
+		waited += 10;
+	}
+}
+
+static int module_load(struct fault_state *st)
+{
+	return syscall(SYS_finit_module, st->mod_fd, "", 0) ? -errno : 0;
+}
+
+static int module_load_file(const struct fault_module *m)
+{
+	int fd, ret;
+
+	fd = open(module_file(m), O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+static bool ns_dir_lists(const char *name)
+{
+	struct dirent *de;
+	bool found = false;
+	DIR *dir;
+
+	dir = opendir("/proc/self/ns");
+	if (!dir)
+		return false;
+	while ((de = readdir(dir)))
+		found |= !strcmp(de->d_name, name);
+	closedir(dir);
+	return found;
+}
+
+/* Nothing of the type: not loaded, not in /proc, no device, not listed. */
+static bool module_absent(struct fault_state *st)
+{
+	const struct fault_module *m = st->mod;
+	char path[64];
+	ssize_t ret;
+	__u64 id;
+
+	if (module_loaded(m))
+		return fault_changed("%s is loaded", m->name);
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", m->ns_name);
+	if (!access(path, F_OK))
+		return fault_changed("%s exists", path);
+	if (errno != ENOENT)
+		return fault_changed("%s: %m", path);
+	if (ns_dir_lists(m->ns_name))
+		return fault_changed("/proc/self/ns lists %s", m->ns_name);
+	if (!access(m->dev, F_OK))
+		return fault_changed("%s exists", m->dev);
+	if (errno != ENOENT)
+		return fault_changed("%s: %m", m->dev);
+	ret = xns_listns(m->ns_type, 0, 0, &id, 1);
+	if (ret != -EOPNOTSUPP)
+		return fault_changed("listns(%#x): %s, want EOPNOTSUPP",
+				     m->ns_type,
+				     ret < 0 ? strerror(-ret) : "listed");
+	return true;
+}
+
+/* After a load that succeeded: the type works; unloaded, it is gone. */
+static int module_works_unload(struct fault_state *st)
+{
+	const struct fault_module *m = st->mod;
+	int ret;
+
+	ret = xns_run_child(m->works, NULL);
+	if (ret) {
+		fault_changed("%s loaded, but does not work (%d)", m->name,
+			      ret);
+		return ret < 0 ? ret : -EBADMSG;
+	}
+	ret = module_unload(m);
+	if (ret) {
+		fault_changed("delete_module(%s): %s", m->name,
+			      strerror(-ret));
+		return ret;
+	}
+	return module_absent(st) ? 0 : -EBADMSG;
+}
+
+/* In a helper process: a new xns, a label set in it and read back. */
+static int xns_works(__always_unused struct xns_child *c,
+		     __always_unused void *arg)
+{
+	char value[XNS_LABEL_VALUE_MAX];
+	int devfd, ret;
+
+	devfd = xns_open_dev();
+	xns_child_check(devfd >= 0, "open %s: %s", XNS_DEV, strerror(-devfd));
+	ret = xns_unshare();
+	xns_child_check(!ret, "new xns: %s", strerror(-ret));
+	ret = xns_label_set(devfd, "loaded", "yes");
+	xns_child_check(!ret, "LABEL_SET: %s", strerror(-ret));
+	ret = xns_label_get(devfd, "loaded", value, sizeof(value));
+	xns_child_check(!ret && !strcmp(value, "yes"), "LABEL_GET: %s",
+			ret ? strerror(-ret) : value);
+	close(devfd);
+	return 0;
+}
+
+#define COUNTER_DEV		"/dev/ns_counter"
+
+/* In a helper process: a new counter namespace, counting from 0. */
+static int counter_works(__always_unused struct xns_child *c,
+			 __always_unused void *arg)
+{
+	struct ns_counter_info info = {};
+	int devfd, ret;
+
+	devfd = open(COUNTER_DEV, O_RDWR | O_CLOEXEC);
+	xns_child_check(devfd >= 0, "open %s: %m", COUNTER_DEV);
+	ret = xns_unshare_type("counter", NS_COUNTER_NS_TYPE);
+	xns_child_check(!ret, "new counter namespace: %s", strerror(-ret));
+	xns_child_check(!ioctl(devfd, NS_COUNTER_IOC_INC), "INC: %m");
+	xns_child_check(!ioctl(devfd, NS_COUNTER_IOC_GET, &info), "GET: %m");
+	xns_child_check(info.value == 1, "counter %llu after one INC",
+			(unsigned long long)info.value);
+	close(devfd);
+	return 0;
+}
+
+static const struct fault_module xns_module = {
+	.name = XNS_MODULE_NAME,
+	.env = "XNS_MODULE",
+	.file = XNS_MODULE_DEFAULT,
+	.ns_name = "xns",
+	.dev = XNS_DEV,
+	.ns_type = XNS_NS_TYPE,
+	.works = xns_works,
+};
+
+static const struct fault_module counter_module = {
+	.name = "rust_ns_counter",
+	.env = "NS_COUNTER_MODULE",
+	.file = "/lib/modules/rust_ns_counter.ko",
+	.ns_name = "counter",
+	.dev = COUNTER_DEV,
+	.ns_type = NS_COUNTER_NS_TYPE,
+	.works = counter_works,
+};
+
+FIXTURE(fault_load) {
+	struct fault_state st;
+	bool was_loaded;	/* the module, before the test */
+};
+
+FIXTURE_VARIANT(fault_load) {
+	const struct fault_module *mod;
+};
+
+FIXTURE_VARIANT_ADD(fault_load, xns) {
+	.mod = &xns_module,
+};
+
+FIXTURE_VARIANT_ADD(fault_load, counter) {
+	.mod = &counter_module,
+};
+
+FIXTURE_SETUP(fault_load)
+{
+	struct fault_state *st = &self->st;
+	const struct fault_module *m = variant->mod;
+	const char *file = module_file(m);
+	int ret;
+
+	st->devfd = -1;
+	st->nth_fd = -1;
+	st->all_fd = -1;
+	st->orig_fd = -1;
+	st->child_fd = -1;
+	st->mod_fd = -1;
+	st->mod = m;
+	st->max_points = FAULT_MAX_LOAD_POINTS;
+	if (geteuid() != 0)
+		SKIP(return, "must be run as root");
+	if (access(file, R_OK)) {
+		ASSERT_FALSE(xns_module_required()) {
+			TH_LOG("%s: %m, and XNS_REQUIRE_MODULE=1", file);
+		}
+		SKIP(return, "%s: %s (set %s)", file, strerror(errno), m->env);
+	}
+	if (fault_setup_injection(_metadata, st))
+		return;
+	st->mod_fd = open(file, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, st->mod_fd) {
+		TH_LOG("open %s: %m", file);
+	}
+	/* Last: a failed set-up skips the teardown, which loads xns again. */
+	self->was_loaded = module_loaded(m);
+	ret = module_unload(m);
+	ASSERT_TRUE(!ret || ret == -ENOENT) {
+		TH_LOG("delete_module(%s): %s", m->name, strerror(-ret));
+	}
+}
+
+/* In the parent: also after the test timed out or crashed. */
+FIXTURE_TEARDOWN_PARENT(fault_load)
+{
+	const struct fault_module *m = variant->mod;
+	int ret = 0;
+
+	if (self->st.all_fd >= 0)
+		xns_write_file(FAILSLAB_DIR "/probability", "0");
+	/* Leave the module as it was, and xns loaded for what runs next. */
+	if (self->was_loaded && !module_loaded(m))
+		ret = module_load_file(m);
+	else if (!self->was_loaded && module_loaded(m))
+		ret = module_unload(m);
+	if (ret && ret != -EEXIST)
+		TH_LOG("could not leave %s as it was: %s", m->name,
+		       strerror(-ret));
+	if (xns_load())
+		TH_LOG("could not load xns again");
+}
+
+TEST_F_TIMEOUT(fault_load, finit_module, 300)
+{
+	struct fault_state *st = &self->st;
+	const struct fault_module *m = variant->mod;
+	int ret;
+
+	ASSERT_TRUE(module_absent(st));
+	fault_loop(_metadata, st, module_load, module_absent,
+		   module_works_unload);
+	EXPECT_NE(0U, st->points + st->all_failed);
+	fault_report(_metadata, st, m->name);
+
+	/* A plain load after them all succeeds and works. */
+	ret = module_load(st);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("finit_module(%s) after the failed loads: %s",
+		       module_file(m), strerror(-ret));
+	}
+	EXPECT_EQ(0, xns_run_child(m->works, NULL));
 }
 
 TEST_HARNESS_MAIN
