@@ -313,6 +313,68 @@ class ParserTest(unittest.TestCase):
                 self.assertEqual(ktap.find_splats(['boot', line]),
                                  [(label, 2, line)])
 
+    # What warn_alloc() printed when xns_fault_test failed an allocation
+    # of finit_module() (x86_64-debug, 2026-11-30), without the frames.
+    ALLOC_REPORT = [
+        'boot',
+        'xns_fault_test: vmalloc error: size 80768, align 0x1, vm_struct '
+        'allocation failed, mode:0xcc0(GFP_KERNEL), nodemask=(null)',
+        'CPU: 1 UID: 0 PID: 2293 Comm: xns_fault_test Tainted: G           '
+        'O        7.3.4 #7 PREEMPTLAZY  ',
+        'Tainted: [O]=OOT_MODULE',
+        'Call Trace:',
+        ' <TASK>',
+        ' dump_stack_lvl+0x63/0x80',
+        ' warn_alloc+0x100/0x110',
+        ' </TASK>',
+        'Mem-Info:',
+    ]
+
+    def test_expected_allocation_failure_trace(self):
+        report = self.ALLOC_REPORT
+        self.assertEqual(ktap.find_splats(report), [])
+        stamped = [f'[   12.345678] {line}' for line in report]
+        self.assertEqual(ktap.find_splats(stamped), [])
+        pages = [line.replace('vmalloc error: size 80768, align 0x1, '
+                              'vm_struct allocation failed',
+                              'page allocation failure: order:0')
+                 for line in report]
+        self.assertNotEqual(pages, report)
+        self.assertEqual(ktap.find_splats(pages), [])
+        # Other CPUs may print in between.
+        apart = report[:2] + ['other'] * 2 + report[2:4] + ['other'] * 2 + \
+            report[4:]
+        self.assertEqual(ktap.find_splats(apart), [])
+
+    def test_unexpected_traces_are_splats(self):
+        report = self.ALLOC_REPORT
+        trace = ('Call Trace', 5, 'Call Trace:')
+        other_stack = report[2].replace('Comm: xns_fault_test',
+                                        'Comm: kworker/0:1')
+        cases = {
+            # Another task's allocation failure.
+            'other task': [line.replace('xns_fault_test', 'xns_ns_test')
+                           for line in report],
+            # A stack dump of the task without an allocation failure.
+            'no warn_alloc': (report[:1] + ['xns_fault_test: hello'] +
+                              report[2:]),
+            # The failure of one task, the stack of another.
+            'other stack': report[:2] + [other_stack] + report[3:],
+            # Too far apart to be one report.
+            'far apart': report[:2] + ['other'] * 7 + report[2:],
+        }
+        for what, lines in cases.items():
+            with self.subTest(what=what):
+                found = ktap.find_splats(lines)
+                self.assertEqual([s[0] for s in found], ['Call Trace'])
+                if what != 'far apart':
+                    self.assertEqual(found, [trace])
+        # A splat inside such a report is one.
+        warning = 'WARNING: kernel/foo.c:1 at f+0x1/0x2, CPU#1: x/1'
+        self.assertEqual(
+            ktap.find_splats(report[:4] + [warning] + report[4:]),
+            [('WARNING', 5, warning)])
+
     def test_no_false_splats_at_boot(self):
         with open(fixture('pass.log'), encoding='utf-8') as f:
             self.assertEqual(ktap.find_splats(ktap.read_lines(f.read())), [])

@@ -9,18 +9,28 @@
  * table) and leave everything observable as it was; kmemleak, which make
  * check's debug kernel scans after the run, finds what it leaked.
  *
+ * The kernel's generic entry points get the same for xns namespaces:
+ * listns(2), name_to_handle_at() and open_by_handle_at() of nsfs file
+ * handles, and loading a module that provides a namespace type (xns
+ * itself, unloaded for it and loaded again after, and the counter sample).
+ *
  * Needs CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_DEBUG_FS (make check's
  * debug kernel, configs/debug.config).  Elsewhere it skips, unless
  * XNS_REQUIRE_FAULT_INJECTION=1 says the kernel must have them.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 
+#include "../../../../samples/rust/ns_counter.h"
 #include "xns_util.h"
 #include "kselftest_harness.h"
 #include "xns_harness.h"
@@ -30,6 +40,24 @@
 #define FAILSLAB_DIR		"/sys/kernel/debug/failslab"
 /* More allocations than any entry point makes: a loop that does not end. */
 #define FAULT_MAX_POINTS	200U
+
+/* Counts that a failed call must leave as they were (refs_take()). */
+struct fault_refs {
+	int nr_fds;		/* open in this process */
+	long refcnt;		/* of the xns module */
+	__u32 nr_live;		/* xns namespaces */
+};
+
+struct fault_state;
+struct fault_list;
+struct fault_handle;
+struct fault_module;
+
+static void list_free(struct fault_list *l);
+static void handle_free(struct fault_handle *h);
+
+/* A call: 0 or -errno. */
+typedef int (*fault_call)(struct fault_state *st);
 
 /* What a test and its calls share. */
 struct fault_state {
@@ -41,13 +69,20 @@ struct fault_state {
 	__u32 orig_inum;
 	__u32 nr_live;
 	__u32 nr_labels;
-	unsigned int points;	/* allocations failed, the call with ENOMEM */
+	int want;		/* errno of a failed call; 0: ENOMEM */
+	unsigned int max_points; /* 0: FAULT_MAX_POINTS */
+	fault_call prepare;	/* before each call, failing nothing; or NULL */
+	unsigned int points;	/* allocations failed, the call with @want */
 	unsigned int recovered;	/* allocations failed, the call succeeded */
-	unsigned int all_failed; /* calls with every allocation failing: ENOMEM */
+	unsigned int all_failed; /* calls with every allocation failing: @want */
+	bool reported;		/* the test logged the counts itself */
+	struct fault_list *list;	/* of the listns() cases */
+	struct fault_handle *handle;	/* of the file handle cases */
+	const struct fault_module *mod;	/* of the module load cases */
+	int mod_fd;		/* the module file */
+	struct fault_refs refs;	/* before the calls (refs_take()) */
 };
 
-/* A call: 0 or -errno. */
-typedef int (*fault_call)(struct fault_state *st);
 /* After a failed call: whether everything is as it was. */
 typedef bool (*fault_check)(struct fault_state *st);
 
@@ -62,24 +97,20 @@ static bool fault_injection_required(void)
 	return v && !strcmp(v, "1");
 }
 
-FIXTURE_SETUP(fault)
+/*
+ * Open this thread's fail-nth and make-it-fail and set failslab up; -1
+ * after SKIP() where the kernel has no fault injection.
+ */
+static int fault_setup_injection(struct __test_metadata *_metadata,
+				 struct fault_state *st)
 {
-	struct fault_state *st = &self->st;
-
-	st->nth_fd = -1;
-	st->all_fd = -1;
-	st->orig_fd = -1;
-	st->child_fd = -1;
-	st->devfd = xns_setup_dev(_metadata);
-	if (st->devfd < 0)
-		return;
 	st->nth_fd = open(FAIL_NTH, O_RDWR | O_CLOEXEC);
 	if (st->nth_fd < 0) {
 		ASSERT_FALSE(fault_injection_required()) {
 			TH_LOG("%s: %s, and XNS_REQUIRE_FAULT_INJECTION=1",
 			       FAIL_NTH, strerror(errno));
 		}
-		SKIP(return, "%s: %s: no fault injection in this kernel",
+		SKIP(return -1, "%s: %s: no fault injection in this kernel",
 		     FAIL_NTH, strerror(errno));
 	}
 	/*
@@ -97,6 +128,22 @@ FIXTURE_SETUP(fault)
 	/* Open now: with make-it-fail set, opening it would fail too. */
 	st->all_fd = open(MAKE_IT_FAIL, O_RDWR | O_CLOEXEC);
 	ASSERT_GE(st->all_fd, 0);
+	return 0;
+}
+
+FIXTURE_SETUP(fault)
+{
+	struct fault_state *st = &self->st;
+
+	st->nth_fd = -1;
+	st->all_fd = -1;
+	st->orig_fd = -1;
+	st->child_fd = -1;
+	st->devfd = xns_setup_dev(_metadata);
+	if (st->devfd < 0)
+		return;
+	if (fault_setup_injection(_metadata, st))
+		return;
 	st->orig_fd = xns_open_ns(0);
 	ASSERT_GE(st->orig_fd, 0);
 	ASSERT_EQ(0, xns_self_inum(&st->orig_inum));
@@ -112,16 +159,20 @@ FIXTURE_TEARDOWN(fault)
 	struct fault_state *st = &self->st;
 
 	if (st->nth_fd >= 0) {
-		TH_LOG("single failures: %u calls failed with ENOMEM, %u recovered",
-		       st->points, st->recovered);
-		TH_LOG("every allocation failing: %u calls failed with ENOMEM",
-		       st->all_failed);
+		if (!st->reported) {
+			TH_LOG("single failures: %u calls failed with ENOMEM, %u recovered",
+			       st->points, st->recovered);
+			TH_LOG("every allocation failing: %u calls failed with ENOMEM",
+			       st->all_failed);
+		}
 		close(st->nth_fd);
 	}
 	if (st->all_fd >= 0) {
 		xns_write_file(FAILSLAB_DIR "/probability", "0");
 		close(st->all_fd);
 	}
+	list_free(st->list);
+	handle_free(st->handle);
 	if (st->child_fd >= 0)
 		close(st->child_fd);
 	if (st->orig_fd >= 0)
@@ -179,13 +230,16 @@ static void fault_loop(struct __test_metadata *_metadata,
 		       struct fault_state *st, fault_call call,
 		       fault_check unchanged, fault_call undo)
 {
-	unsigned int n;
+	unsigned int n, max = st->max_points ?: FAULT_MAX_POINTS;
+	int want = st->want ?: ENOMEM;
 	int ret, fired;
 
+	if (st->prepare)
+		ASSERT_EQ(0, st->prepare(st));
 	ret = fault_every(st, call);
 	ASSERT_NE(-EIO, ret);
 	if (ret) {
-		ASSERT_EQ(-ENOMEM, ret) {
+		ASSERT_EQ(-want, ret) {
 			TH_LOG("with every allocation failing: %s",
 			       strerror(-ret));
 		}
@@ -197,7 +251,9 @@ static void fault_loop(struct __test_metadata *_metadata,
 		ASSERT_EQ(0, undo(st));
 	}
 
-	for (n = 1; n <= FAULT_MAX_POINTS; n++) {
+	for (n = 1; n <= max; n++) {
+		if (st->prepare)
+			ASSERT_EQ(0, st->prepare(st));
 		ASSERT_EQ(0, fault_arm(st->nth_fd, n));
 		ret = call(st);
 		fired = fault_fired(st->nth_fd);
@@ -214,7 +270,7 @@ static void fault_loop(struct __test_metadata *_metadata,
 			TH_LOG("failed without a failed allocation: %s",
 			       strerror(-ret));
 		}
-		ASSERT_EQ(-ENOMEM, ret) {
+		ASSERT_EQ(-want, ret) {
 			TH_LOG("with allocation %u failing: %s", n,
 			       strerror(-ret));
 		}
@@ -223,7 +279,50 @@ static void fault_loop(struct __test_metadata *_metadata,
 			TH_LOG("allocation %u failed and changed the state", n);
 		}
 	}
-	ASSERT_LE(n, FAULT_MAX_POINTS);
+	ASSERT_LE(n, max);
+}
+
+static const char *errno_name(int err)
+{
+	switch (err) {
+	case ENOMEM:
+		return "ENOMEM";
+	case EFAULT:
+		return "EFAULT";
+	}
+	return strerror(err);
+}
+
+/*
+ * Log what the fault_loop()s since the last report exercised, as @what,
+ * and count from 0 again.
+ */
+static void fault_report(struct __test_metadata *_metadata,
+			 struct fault_state *st, const char *what)
+{
+	const char *err = errno_name(st->want ?: ENOMEM);
+
+	TH_LOG("%s: single failures: %u calls failed with %s, %u recovered",
+	       what, st->points, err, st->recovered);
+	TH_LOG("%s: every allocation failing: %u calls failed with %s", what,
+	       st->all_failed, err);
+	st->points = 0;
+	st->recovered = 0;
+	st->all_failed = 0;
+	st->reported = true;
+}
+
+/* For the checks: print why the state is not as it was, and say so. */
+static __printf(1, 2) bool fault_changed(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "# changed: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return false;
 }
 
 static bool labels_are(struct fault_state *st, const char *key,
@@ -441,6 +540,724 @@ static int read_link(__always_unused struct fault_state *st)
 TEST_F(fault, proc_readlink)
 {
 	fault_loop(_metadata, &self->st, read_link, kept_is_old, NULL);
+}
+
+/*
+ * What a failed call must leave as it was, beyond what it is about
+ * (struct fault_refs): the open fds, the references to the xns module (a
+ * namespace listed or opened pins it) and the live namespaces.
+ */
+static int nr_open_fds(void)
+{
+	struct dirent *de;
+	DIR *dir;
+	int nr = 0;
+
+	dir = opendir("/proc/self/fd");
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir)))
+		nr += de->d_name[0] != '.';
+	closedir(dir);
+	return nr;
+}
+
+static long xns_refcnt(void)
+{
+	char buf[32];
+
+	if (xns_read_file(XNS_SYSFS_DIR "/refcnt", buf, sizeof(buf)))
+		return -1;
+	return strtol(buf, NULL, 10);
+}
+
+static int refs_take(struct fault_state *st, struct fault_refs *r)
+{
+	r->nr_fds = nr_open_fds();
+	r->refcnt = xns_refcnt();
+	if (r->nr_fds < 0 || r->refcnt < 0)
+		return -EIO;
+	return xns_nr_live(st->devfd, &r->nr_live);
+}
+
+static bool refs_unchanged(struct fault_state *st)
+{
+	struct fault_refs now;
+
+	if (refs_take(st, &now))
+		return fault_changed("cannot read the fds, refcnt or nr_live");
+	if (now.nr_fds != st->refs.nr_fds || now.refcnt != st->refs.refcnt ||
+	    now.nr_live != st->refs.nr_live)
+		return fault_changed("%d fds, xns refcnt %ld, nr_live %u; before %d, %ld, %u",
+				     now.nr_fds, now.refcnt, now.nr_live,
+				     st->refs.nr_fds, st->refs.refcnt,
+				     st->refs.nr_live);
+	return true;
+}
+
+/* Back in the initial xns, the set-up's namespace freed: references then. */
+static void refs_start(struct __test_metadata *_metadata,
+		       struct fault_state *st, long *refcnt)
+{
+	ASSERT_EQ(0, back_home(st));
+	expect_all_freed(_metadata, st);
+	*refcnt = xns_refcnt();
+	ASSERT_LE(0, *refcnt);
+}
+
+/* The xns module's references back to @want: nothing kept a namespace. */
+static void expect_refcnt(struct __test_metadata *_metadata, long want)
+{
+	unsigned int waited = 0;
+	long seen;
+
+	while ((seen = xns_refcnt()) != want && waited < XNS_SETTLE_MS) {
+		xns_msleep(10);
+		waited += 10;
+	}
+	EXPECT_EQ(want, seen) {
+		TH_LOG("xns refcnt %ld, want %ld", seen, want);
+	}
+}
+
+/*
+ * listns(2) makes no allocation of its own: the ids go to the caller's
+ * buffer with put_user() one by one, each namespace pinned (a reference
+ * and its module) while its id is written.  Writing to a page that was
+ * never faulted in allocates in the page fault (the anon_vma of the
+ * mapping); failing, the fault fails and so does listns(), with EFAULT,
+ * and it must drop the namespace it held.  The buffer is laid out for
+ * that to be the new child, kept by nothing but its file: the shared page
+ * before it is faulted in once, the private page is new for every call.
+ */
+struct fault_list {
+	__u32 ns_type;
+	__u64 user_ns_id;
+	__u64 id;		/* the child's, the first id on the new page */
+	bool touch;		/* fault the new page in before the call */
+	long page;
+	char *area;		/* shared page, new private page, guard page */
+	__u64 *buf;
+	size_t nr;
+	ssize_t got;
+	struct xns_ids base;	/* what listns() listed before */
+	struct xns_ids now;
+};
+
+static void list_free(struct fault_list *l)
+{
+	if (!l)
+		return;
+	if (l->area)
+		munmap(l->area, 3 * l->page);
+	free(l);
+}
+
+static int list_prepare(struct fault_state *st)
+{
+	struct fault_list *l = st->list;
+	char *fresh = l->area + l->page;
+
+	/* MAP_FIXED replaces the page of the last call, anon_vma and all. */
+	if (mmap(fresh, l->page, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != fresh)
+		return -errno;
+	if (l->touch)
+		memset(fresh, 0, l->page);
+	return 0;
+}
+
+static int list_call(struct fault_state *st)
+{
+	struct fault_list *l = st->list;
+
+	l->got = xns_listns(l->ns_type, l->user_ns_id, 0, l->buf, l->nr);
+	return l->got < 0 ? l->got : 0;
+}
+
+/* A call that succeeded listed what there is. */
+static int list_check(struct fault_state *st)
+{
+	struct fault_list *l = st->list;
+
+	if ((size_t)l->got != l->base.nr ||
+	    memcmp(l->buf, l->base.id, l->got * sizeof(__u64))) {
+		fault_changed("listns() listed %zd ids, want the %zu of before",
+			      l->got, l->base.nr);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+static bool list_unchanged(struct fault_state *st)
+{
+	struct fault_list *l = st->list;
+	int ret;
+
+	ret = xns_ids_list(l->ns_type, l->user_ns_id, &l->now);
+	if (ret)
+		return fault_changed("listns(): %s", strerror(-ret));
+	if (!xns_ids_equal(&l->base, &l->now))
+		return fault_changed("listns() lists %zu ids, %zu before",
+				     l->now.nr, l->base.nr);
+	return refs_unchanged(st);
+}
+
+/* Until two listings 20 ms apart agree: earlier tests' namespaces go. */
+static void list_settle(struct __test_metadata *_metadata,
+			struct fault_list *l)
+{
+	int try;
+
+	for (try = 0; try < 50; try++) {
+		xns_check_list(_metadata, l->ns_type, l->user_ns_id, &l->base);
+		xns_msleep(20);
+		xns_check_list(_metadata, l->ns_type, l->user_ns_id, &l->now);
+		if (xns_ids_equal(&l->base, &l->now))
+			return;
+	}
+	ASSERT_TRUE(xns_ids_equal(&l->base, &l->now)) {
+		TH_LOG("listns() gives %zu, then %zu ids", l->base.nr,
+		       l->now.nr);
+	}
+}
+
+static void list_test(struct __test_metadata *_metadata,
+		      struct fault_state *st, __u32 ns_type, bool by_owner)
+{
+	struct fault_list *l;
+	long refcnt;
+	size_t k;
+
+	refs_start(_metadata, st, &refcnt);
+	l = calloc(1, sizeof(*l));
+	ASSERT_NE(NULL, l);
+	st->list = l;
+	l->ns_type = ns_type;
+	if (by_owner)
+		ASSERT_EQ(0, xns_path_ns_id("/proc/self/ns/user",
+					    &l->user_ns_id));
+	l->page = sysconf(_SC_PAGESIZE);
+	ASSERT_LT(0, l->page);
+	l->area = mmap(NULL, 3 * l->page, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, l->area) {
+		l->area = NULL;
+	}
+	ASSERT_EQ(l->area, mmap(l->area, l->page, PROT_READ | PROT_WRITE,
+				MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0));
+	memset(l->area, 0, l->page);
+	st->child_fd = xns_create_child(st->orig_fd);
+	ASSERT_LE(0, st->child_fd) {
+		TH_LOG("NS_CREATE_CHILD: %s", strerror(-st->child_fd));
+	}
+	ASSERT_EQ(0, xns_fd_ns_id(st->child_fd, &l->id));
+
+	list_settle(_metadata, l);
+	for (k = 0; k < l->base.nr && l->base.id[k] != l->id; k++)
+		;
+	ASSERT_LT(k, l->base.nr) {
+		TH_LOG("listns(%#x, %llu) does not list the new xns %llu",
+		       ns_type, (unsigned long long)l->user_ns_id,
+		       (unsigned long long)l->id);
+	}
+	ASSERT_LE(k * sizeof(__u64), (size_t)l->page);
+	l->buf = (__u64 *)(l->area + l->page) - k;
+	l->nr = k + l->page / sizeof(__u64);
+	ASSERT_EQ(0, refs_take(st, &st->refs));
+	st->prepare = list_prepare;
+
+	l->touch = true;
+	fault_loop(_metadata, st, list_call, list_unchanged, list_check);
+	fault_report(_metadata, st, "listns, the buffer faulted in");
+
+	l->touch = false;
+	st->want = EFAULT;
+	fault_loop(_metadata, st, list_call, list_unchanged, list_check);
+	EXPECT_NE(0U, st->points + st->all_failed);
+	fault_report(_metadata, st, "listns, the buffer not faulted in");
+
+	/* What the failed calls held when they failed goes with its file. */
+	close(st->child_fd);
+	st->child_fd = -1;
+	expect_all_freed(_metadata, st);
+	expect_refcnt(_metadata, refcnt);
+}
+
+TEST_F(fault, listns_all)
+{
+	list_test(_metadata, &self->st, 0, false);
+}
+
+TEST_F(fault, listns_type)
+{
+	list_test(_metadata, &self->st, XNS_NS_TYPE, false);
+}
+
+TEST_F(fault, listns_owner)
+{
+	list_test(_metadata, &self->st, 0, true);
+}
+
+/*
+ * nsfs file handles of a live xns, kept by a process in it and nothing
+ * else: no nsfs file of it is open, so open_by_handle_at() makes its
+ * dentry and inode (path_from_stashed()) every time, and a failed open
+ * must drop the reference it took.  Once the process exits the namespace
+ * must be freed and its handle stale.
+ */
+struct fault_handle {
+	struct xns_child holder;	/* the namespace's only member */
+	__u64 id;
+	struct xns_ns_handle full;	/* what name_to_handle_at() gave */
+	struct xns_ns_handle open;	/* what the calls open */
+	struct xns_ns_handle got;	/* what a call took */
+	int ns_fd;			/* a file of it, for name_to_handle_at() */
+	int fd;				/* what a call opened */
+	long refcnt;			/* of xns, before the holder */
+};
+
+static void handle_free(struct fault_handle *h)
+{
+	if (!h)
+		return;
+	xns_child_kill(&h->holder);
+	if (h->ns_fd >= 0)
+		close(h->ns_fd);
+	if (h->fd >= 0)
+		close(h->fd);
+	free(h);
+}
+
+/* A holder one level down, the handle of its xns; its file if @keep. */
+static struct fault_handle *handle_setup(struct __test_metadata *_metadata,
+					 struct fault_state *st, bool keep)
+{
+	struct xns_holder_args one = { .depth = 1 };
+	struct xns_holder_report rep;
+	struct fault_handle *h;
+	char path[64];
+	int fd, ret;
+
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return NULL;
+	h->ns_fd = -1;
+	h->fd = -1;
+	xns_child_init(&h->holder);
+	st->handle = h;
+	refs_start(_metadata, st, &h->refcnt);
+	ret = xns_holder_start(&h->holder, &one, &rep);
+	if (ret) {
+		TH_LOG("holder: %s", strerror(-ret));
+		return NULL;
+	}
+	xns_pid_path(h->holder.pid, path, sizeof(path));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		TH_LOG("open %s: %m", path);
+		return NULL;
+	}
+	ret = xns_fd_ns_id(fd, &h->id);
+	if (!ret)
+		xns_check_handle(_metadata, fd, path, XNS_NS_TYPE, h->id,
+				 &h->full);
+	if (keep)
+		h->ns_fd = fd;
+	else
+		close(fd);
+	if (ret || refs_take(st, &st->refs))
+		return NULL;
+	return h;
+}
+
+/* The holder exits: its namespace must be freed, its handle stale. */
+static void handle_done(struct __test_metadata *_metadata,
+			struct fault_state *st)
+{
+	struct fault_handle *h = st->handle;
+	int ret;
+
+	if (h->ns_fd >= 0) {
+		close(h->ns_fd);
+		h->ns_fd = -1;
+	}
+	ASSERT_EQ(0, xns_child_stop(&h->holder));
+	expect_all_freed(_metadata, st);
+	expect_refcnt(_metadata, h->refcnt);
+	ret = xns_wait_stale(&h->full, XNS_SETTLE_MS);
+	EXPECT_EQ(-ESTALE, ret) {
+		TH_LOG("open_by_handle_at() once the holder exited: %s",
+		       ret ? strerror(-ret) : "opened");
+	}
+}
+
+static int name_handle(struct fault_state *st)
+{
+	return xns_ns_handle_get(st->handle->ns_fd, &st->handle->got);
+}
+
+static int check_name(struct fault_state *st)
+{
+	struct fault_handle *h = st->handle;
+
+	if (memcmp(&h->got, &h->full, sizeof(h->got))) {
+		fault_changed("name_to_handle_at() gave another handle");
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+TEST_F(fault, name_to_handle)
+{
+	struct fault_state *st = &self->st;
+
+	ASSERT_NE(NULL, handle_setup(_metadata, st, true));
+	fault_loop(_metadata, st, name_handle, refs_unchanged, check_name);
+	EXPECT_NE(0U, st->points + st->all_failed);
+	fault_report(_metadata, st, "name_to_handle_at");
+	handle_done(_metadata, st);
+}
+
+static int open_handle(struct fault_state *st)
+{
+	struct fault_handle *h = st->handle;
+
+	h->fd = xns_ns_handle_open(&h->open, O_RDONLY | O_CLOEXEC);
+	return h->fd < 0 ? h->fd : 0;
+}
+
+/* A call that succeeded opened the namespace; closing it drops it. */
+static int check_open(struct fault_state *st)
+{
+	struct fault_handle *h = st->handle;
+	__u64 id = 0;
+	int ret;
+
+	ret = xns_fd_ns_id(h->fd, &id);
+	close(h->fd);
+	h->fd = -1;
+	if (!ret && id != h->id)
+		ret = -EBADMSG;
+	if (ret)
+		fault_changed("opened namespace %llu, want %llu: %s",
+			      (unsigned long long)id,
+			      (unsigned long long)h->id, strerror(-ret));
+	return ret;
+}
+
+TEST_F(fault, open_by_handle)
+{
+	struct fault_state *st = &self->st;
+	struct fault_handle *h = handle_setup(_metadata, st, false);
+
+	ASSERT_NE(NULL, h);
+	h->open = h->full;
+	fault_loop(_metadata, st, open_handle, refs_unchanged, check_open);
+	EXPECT_NE(0U, st->points + st->all_failed);
+	fault_report(_metadata, st, "open_by_handle_at");
+	handle_done(_metadata, st);
+}
+
+TEST_F(fault, open_by_handle_id)
+{
+	struct fault_state *st = &self->st;
+	struct fault_handle *h = handle_setup(_metadata, st, false);
+
+	ASSERT_NE(NULL, h);
+	xns_ns_handle_id(&h->open, h->id);
+	fault_loop(_metadata, st, open_handle, refs_unchanged, check_open);
+	EXPECT_NE(0U, st->points + st->all_failed);
+	fault_report(_metadata, st, "open_by_handle_at, id only");
+	handle_done(_metadata, st);
+}
+
+/*
+ * Loading a module that provides a namespace type: finit_module() with
+ * each allocation of the loading task failing in turn, the module's init
+ * (registering the type, its initial namespace, /proc/<pid>/ns/<name>,
+ * its device) included.  A failed load must leave no trace of the type;
+ * a load that succeeded must give a type that works, and is unloaded
+ * again.  xns is unloaded for its case, and loaded again after it.
+ */
+#define FAULT_MAX_LOAD_POINTS	5000U
+
+struct fault_module {
+	const char *name;	/* as delete_module() takes it */
+	const char *env;	/* names another file */
+	const char *file;	/* by default */
+	const char *ns_name;	/* in /proc/<pid>/ns */
+	const char *dev;
+	__u32 ns_type;
+	xns_child_fn works;	/* in a helper process: 0 if the type works */
+};
+
+static const char *module_file(const struct fault_module *m)
+{
+	const char *path = getenv(m->env);
+
+	return path && *path ? path : m->file;
+}
+
+static bool module_loaded(const struct fault_module *m)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/sys/module/%s", m->name);
+	return !access(path, F_OK);
+}
+
+/* Unload, retrying while namespaces of the type are still going. */
+static int module_unload(const struct fault_module *m)
+{
+	unsigned int waited = 0;
+
+	for (;;) {
+		if (!syscall(SYS_delete_module, m->name, O_NONBLOCK))
+			return 0;
+		if (errno != EAGAIN || waited >= XNS_SETTLE_MS)
+			return -errno;
+		xns_msleep(10);
+		waited += 10;
+	}
+}
+
+static int module_load(struct fault_state *st)
+{
+	return syscall(SYS_finit_module, st->mod_fd, "", 0) ? -errno : 0;
+}
+
+static int module_load_file(const struct fault_module *m)
+{
+	int fd, ret;
+
+	fd = open(module_file(m), O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+static bool ns_dir_lists(const char *name)
+{
+	struct dirent *de;
+	bool found = false;
+	DIR *dir;
+
+	dir = opendir("/proc/self/ns");
+	if (!dir)
+		return false;
+	while ((de = readdir(dir)))
+		found |= !strcmp(de->d_name, name);
+	closedir(dir);
+	return found;
+}
+
+/* Nothing of the type: not loaded, not in /proc, no device, not listed. */
+static bool module_absent(struct fault_state *st)
+{
+	const struct fault_module *m = st->mod;
+	char path[64];
+	ssize_t ret;
+	__u64 id;
+
+	if (module_loaded(m))
+		return fault_changed("%s is loaded", m->name);
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", m->ns_name);
+	if (!access(path, F_OK))
+		return fault_changed("%s exists", path);
+	if (errno != ENOENT)
+		return fault_changed("%s: %m", path);
+	if (ns_dir_lists(m->ns_name))
+		return fault_changed("/proc/self/ns lists %s", m->ns_name);
+	if (!access(m->dev, F_OK))
+		return fault_changed("%s exists", m->dev);
+	if (errno != ENOENT)
+		return fault_changed("%s: %m", m->dev);
+	ret = xns_listns(m->ns_type, 0, 0, &id, 1);
+	if (ret != -EOPNOTSUPP)
+		return fault_changed("listns(%#x): %s, want EOPNOTSUPP",
+				     m->ns_type,
+				     ret < 0 ? strerror(-ret) : "listed");
+	return true;
+}
+
+/* After a load that succeeded: the type works; unloaded, it is gone. */
+static int module_works_unload(struct fault_state *st)
+{
+	const struct fault_module *m = st->mod;
+	int ret;
+
+	ret = xns_run_child(m->works, NULL);
+	if (ret) {
+		fault_changed("%s loaded, but does not work (%d)", m->name,
+			      ret);
+		return ret < 0 ? ret : -EBADMSG;
+	}
+	ret = module_unload(m);
+	if (ret) {
+		fault_changed("delete_module(%s): %s", m->name,
+			      strerror(-ret));
+		return ret;
+	}
+	return module_absent(st) ? 0 : -EBADMSG;
+}
+
+/* In a helper process: a new xns, a label set in it and read back. */
+static int xns_works(__always_unused struct xns_child *c,
+		     __always_unused void *arg)
+{
+	char value[XNS_LABEL_VALUE_MAX];
+	int devfd, ret;
+
+	devfd = xns_open_dev();
+	xns_child_check(devfd >= 0, "open %s: %s", XNS_DEV, strerror(-devfd));
+	ret = xns_unshare();
+	xns_child_check(!ret, "new xns: %s", strerror(-ret));
+	ret = xns_label_set(devfd, "loaded", "yes");
+	xns_child_check(!ret, "LABEL_SET: %s", strerror(-ret));
+	ret = xns_label_get(devfd, "loaded", value, sizeof(value));
+	xns_child_check(!ret && !strcmp(value, "yes"), "LABEL_GET: %s",
+			ret ? strerror(-ret) : value);
+	close(devfd);
+	return 0;
+}
+
+#define COUNTER_DEV		"/dev/ns_counter"
+
+/* In a helper process: a new counter namespace, counting from 0. */
+static int counter_works(__always_unused struct xns_child *c,
+			 __always_unused void *arg)
+{
+	struct ns_counter_info info = {};
+	int devfd, ret;
+
+	devfd = open(COUNTER_DEV, O_RDWR | O_CLOEXEC);
+	xns_child_check(devfd >= 0, "open %s: %m", COUNTER_DEV);
+	ret = xns_unshare_type("counter", NS_COUNTER_NS_TYPE);
+	xns_child_check(!ret, "new counter namespace: %s", strerror(-ret));
+	xns_child_check(!ioctl(devfd, NS_COUNTER_IOC_INC), "INC: %m");
+	xns_child_check(!ioctl(devfd, NS_COUNTER_IOC_GET, &info), "GET: %m");
+	xns_child_check(info.value == 1, "counter %llu after one INC",
+			(unsigned long long)info.value);
+	close(devfd);
+	return 0;
+}
+
+static const struct fault_module xns_module = {
+	.name = XNS_MODULE_NAME,
+	.env = "XNS_MODULE",
+	.file = XNS_MODULE_DEFAULT,
+	.ns_name = "xns",
+	.dev = XNS_DEV,
+	.ns_type = XNS_NS_TYPE,
+	.works = xns_works,
+};
+
+static const struct fault_module counter_module = {
+	.name = "rust_ns_counter",
+	.env = "NS_COUNTER_MODULE",
+	.file = "/lib/modules/rust_ns_counter.ko",
+	.ns_name = "counter",
+	.dev = COUNTER_DEV,
+	.ns_type = NS_COUNTER_NS_TYPE,
+	.works = counter_works,
+};
+
+FIXTURE(fault_load) {
+	struct fault_state st;
+	bool was_loaded;	/* the module, before the test */
+};
+
+FIXTURE_VARIANT(fault_load) {
+	const struct fault_module *mod;
+};
+
+FIXTURE_VARIANT_ADD(fault_load, xns) {
+	.mod = &xns_module,
+};
+
+FIXTURE_VARIANT_ADD(fault_load, counter) {
+	.mod = &counter_module,
+};
+
+FIXTURE_SETUP(fault_load)
+{
+	struct fault_state *st = &self->st;
+	const struct fault_module *m = variant->mod;
+	const char *file = module_file(m);
+	int ret;
+
+	st->devfd = -1;
+	st->nth_fd = -1;
+	st->all_fd = -1;
+	st->orig_fd = -1;
+	st->child_fd = -1;
+	st->mod_fd = -1;
+	st->mod = m;
+	st->max_points = FAULT_MAX_LOAD_POINTS;
+	if (geteuid() != 0)
+		SKIP(return, "must be run as root");
+	if (access(file, R_OK)) {
+		ASSERT_FALSE(xns_module_required()) {
+			TH_LOG("%s: %m, and XNS_REQUIRE_MODULE=1", file);
+		}
+		SKIP(return, "%s: %s (set %s)", file, strerror(errno), m->env);
+	}
+	if (fault_setup_injection(_metadata, st))
+		return;
+	st->mod_fd = open(file, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, st->mod_fd) {
+		TH_LOG("open %s: %m", file);
+	}
+	/* Last: a failed set-up skips the teardown, which loads xns again. */
+	self->was_loaded = module_loaded(m);
+	ret = module_unload(m);
+	ASSERT_TRUE(!ret || ret == -ENOENT) {
+		TH_LOG("delete_module(%s): %s", m->name, strerror(-ret));
+	}
+}
+
+/* In the parent: also after the test timed out or crashed. */
+FIXTURE_TEARDOWN_PARENT(fault_load)
+{
+	const struct fault_module *m = variant->mod;
+	int ret = 0;
+
+	if (self->st.all_fd >= 0)
+		xns_write_file(FAILSLAB_DIR "/probability", "0");
+	/* Leave the module as it was, and xns loaded for what runs next. */
+	if (self->was_loaded && !module_loaded(m))
+		ret = module_load_file(m);
+	else if (!self->was_loaded && module_loaded(m))
+		ret = module_unload(m);
+	if (ret && ret != -EEXIST)
+		TH_LOG("could not leave %s as it was: %s", m->name,
+		       strerror(-ret));
+	if (xns_load())
+		TH_LOG("could not load xns again");
+}
+
+TEST_F_TIMEOUT(fault_load, finit_module, 300)
+{
+	struct fault_state *st = &self->st;
+	const struct fault_module *m = variant->mod;
+	int ret;
+
+	ASSERT_TRUE(module_absent(st));
+	fault_loop(_metadata, st, module_load, module_absent,
+		   module_works_unload);
+	EXPECT_NE(0U, st->points + st->all_failed);
+	fault_report(_metadata, st, m->name);
+
+	/* A plain load after them all succeeds and works. */
+	ret = module_load(st);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("finit_module(%s) after the failed loads: %s",
+		       module_file(m), strerror(-ret));
+	}
+	EXPECT_EQ(0, xns_run_child(m->works, NULL));
 }
 
 TEST_HARNESS_MAIN
