@@ -3,8 +3,8 @@
 # xns: user entry points.  The module itself is described by Kbuild.
 #
 #   make deps                 install and fetch every tool (once per machine)
-#   make check                build and test each of $(ARCHES) under QEMU
-#   make kernel [ARCH=arm64]  build the patched test kernel
+#   make check [ARCHES=all]   build and test each of $(ARCHES) under QEMU
+#   make kernel [ARCH=arm64]  build the patched test kernel (x86_64, arm64, riscv64)
 #   make modules [CLIPPY=1]   build the Rust module against it
 #   make run [ARCH=..] [CMD='..'] [SHARE=dir]   boot it, shell or one command
 #   make bench [ARCH=..] [MEASURE=icount|time] [BENCH_ARGS='..']
@@ -16,8 +16,10 @@
 
 # x86_64-debug is the x86_64 kernel with KASAN, lockdep, kmemleak and
 # debug objects (configs/debug.config); make check ARCHES=x86_64 for a
-# quick run.
+# quick run.  riscv64 is not in the default: make check ARCHES=riscv64
+# for it alone, ARCHES=all for every variant.
 ARCHES ?= x86_64 arm64 x86_64-debug
+ARCHES_ALL := x86_64 arm64 x86_64-debug riscv64
 ARCH ?= x86_64
 XNS_CACHE ?= $(HOME)/.cache/xns
 T := tools/testing/xns
@@ -39,7 +41,7 @@ modules:
 	@bash $(T)/build-guest.sh --module-only $(ARCH)
 
 check:
-	@bash $(T)/check.sh $(ARCHES)
+	@bash $(T)/check.sh $(patsubst all,$(ARCHES_ALL),$(ARCHES))
 
 run:
 	@bash $(T)/run.sh $(ARCH)

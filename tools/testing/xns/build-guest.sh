@@ -42,14 +42,24 @@ cp "$build/.xns-key" "$out/module/.xns-kernel-key"
 cc=${cross}gcc
 hdrs="-isystem $build/headers/include"
 ldflags=-static
-if [ "$arch" = arm64 ]; then
-	libcap=$XNS_CACHE/arm64/libcap-dev/usr
+# libcap for the kernel's namespaces selftests: the host's on x86_64, the
+# Debian package deps.sh unpacked for the others.
+if [ "$arch" != x86_64 ]; then
+	libcap=$XNS_CACHE/$arch/libcap-dev/usr
 	hdrs+=" -isystem $libcap/include"
-	ldflags+=" -L$libcap/lib/aarch64-linux-gnu"
+	ldflags+=" -L$libcap/lib/${cross%-}"
 fi
 root=$out/root
 rm -rf "$root"
 mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,lib/modules,selftests}
+
+# riscv64's libcap.a comes from trixie and wants two C23 symbols of a newer
+# glibc than the cross one (isoc23-shim.c); an object, so that it is
+# linked whatever its place on the command line.
+if [ "$arch" = riscv64 ]; then
+	$cc -O2 -Wall -c -o "$out/isoc23-shim.o" "$here/isoc23-shim.c"
+	ldflags+=" $out/isoc23-shim.o"
+fi
 
 say "building the selftests"
 $cc -static -O2 -Wall -o "$root/bin/ktap-run" "$here/ktap-run.c"
@@ -97,6 +107,7 @@ done
 case $arch in
 x86_64) busybox=/bin/busybox ;;
 arm64) busybox=$XNS_CACHE/arm64/busybox/bin/busybox ;;
+riscv64) busybox=$XNS_CACHE/riscv64/busybox/usr/bin/busybox ;;
 esac
 cp "$busybox" "$root/bin/busybox"
 # xns.ko and any sample namespace types built beside it: the modules this

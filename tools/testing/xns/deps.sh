@@ -62,7 +62,8 @@ fetch_deb() {
 SYSTEM_PKGS=(make patch bc flex bison libelf-dev libssl-dev cpio rsync xz-utils perl
 	     python3 clang-19 lld-19 llvm-19 libclang-19-dev
 	     gcc libc6-dev libcap-dev busybox-static
-	     gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
+	     gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+	     gcc-riscv64-linux-gnu libc6-dev-riscv64-cross)
 missing=()
 for p in "${SYSTEM_PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
@@ -75,7 +76,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # --- 2. QEMU from bookworm-backports (matches the preinstalled qemu-utils). ---
-QEMU_PKGS=(qemu-system-x86 qemu-system-arm)
+# qemu-system-riscv brings the OpenSBI firmware (opensbi) it boots with.
+QEMU_PKGS=(qemu-system-x86 qemu-system-arm qemu-system-riscv)
 missing=()
 for p in "${QEMU_PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
@@ -126,36 +128,40 @@ if [ ! -d "$RUST_LIB_SRC/core" ]; then
 	[ -d "$RUST_LIB_SRC/core" ] || die "rust-src $RUST_VERSION has no library/core"
 fi
 
-# --- 4. arm64 userspace bits not installable on an amd64 host. ----------------
-arm64_pkg() {
-	local pkg=$1 dest=$2
+# --- 4. arm64 and riscv64 userspace bits not installable on an amd64 host. ---
+# cross_pkg ARCH SUITE PKG DEST: unpack PKG of Debian's ARCH port from
+# SUITE into DEST.  bookworm has no riscv64 port: its bits come from trixie
+# (busybox is static; libcap.a is linked into the static selftests).
+cross_pkg() {
+	local a=$1 suite=$2 pkg=$3 dest=$4
 	[ -e "$dest/.done" ] && return 0
-	local dir="$XNS_CACHE/apt/arm64"
-	papt_opts arm64
-	PAPT+=(-o APT::Architecture=arm64 -o APT::Architectures::=arm64)
-	if [ ! -f "$dir/sources.list" ] ||
+	local dir="$XNS_CACHE/apt/$a"
+	papt_opts "$a"
+	PAPT+=(-o "APT::Architecture=$a" -o "APT::Architectures::=$a")
+	local line="deb [arch=$a signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $DEBIAN_MIRROR $suite main"
+	if [ "$(cat "$dir/sources.list" 2>/dev/null)" != "$line" ] ||
 	   [ -z "$(find "$dir/lists" -maxdepth 1 -name '*Packages*' 2>/dev/null)" ]; then
 		mkdir -p "$dir/lists/partial" "$dir/archives/partial"
-		printf '%s\n' "deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $DEBIAN_MIRROR bookworm main" \
-			> "$dir/sources.list"
-		say "updating private apt lists (arm64)"
+		printf '%s\n' "$line" > "$dir/sources.list"
+		say "updating private apt lists ($a)"
 		apt-get "${APT_OPTS[@]}" "${PAPT[@]}" update >/dev/null ||
-			die "apt-get update failed for bookworm arm64"
+			die "apt-get update failed for $suite $a"
 	fi
-	mkdir -p "$XNS_CACHE/debs/arm64"
-	if ! compgen -G "$XNS_CACHE/debs/arm64/${pkg}_*.deb" >/dev/null; then
-		say "downloading $pkg (arm64) from bookworm"
-		(cd "$XNS_CACHE/debs/arm64" &&
-		 apt-get "${APT_OPTS[@]}" "${PAPT[@]}" download "$pkg:arm64" >/dev/null) ||
-			die "could not download $pkg:arm64 from bookworm"
+	mkdir -p "$XNS_CACHE/debs/$a"
+	if ! compgen -G "$XNS_CACHE/debs/$a/${pkg}_*.deb" >/dev/null; then
+		say "downloading $pkg ($a) from $suite"
+		(cd "$XNS_CACHE/debs/$a" &&
+		 apt-get "${APT_OPTS[@]}" "${PAPT[@]}" download "$pkg:$a" >/dev/null) ||
+			die "could not download $pkg:$a from $suite"
 	fi
 	rm -rf "$dest" && mkdir -p "$dest"
-	dpkg-deb -x "$XNS_CACHE/debs/arm64/${pkg}_"*.deb "$dest"
+	dpkg-deb -x "$XNS_CACHE/debs/$a/${pkg}_"*.deb "$dest"
 	touch "$dest/.done"
 }
-arm64_pkg busybox-static "$XNS_CACHE/arm64/busybox"
-arm64_pkg libcap-dev "$XNS_CACHE/arm64/libcap-dev"
-arm64_pkg libcap2 "$XNS_CACHE/arm64/libcap2"
+for pkg in busybox-static libcap-dev libcap2; do
+	cross_pkg arm64 bookworm "$pkg" "$XNS_CACHE/arm64/${pkg%-static}"
+	cross_pkg riscv64 trixie "$pkg" "$XNS_CACHE/riscv64/${pkg%-static}"
+done
 
 # --- 5. bindgen, pinned. -------------------------------------------------------
 if [ ! -x "$BINDGEN_ROOT/bin/bindgen" ]; then

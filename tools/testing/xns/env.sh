@@ -27,7 +27,7 @@ KSRC=$XNS_CACHE/src/linux-patched
 export LIBCLANG_PATH=${LIBCLANG_PATH:-/usr/lib/llvm$LLVM_SUFFIX/lib}
 
 # variant_vars VARIANT: set arch, flavour, karch, image, qemu_image, build,
-# ksrc and the kmake command for a kernel variant (x86_64, arm64,
+# ksrc and the kmake command for a kernel variant (x86_64, arm64, riscv64,
 # ARCH-FLAVOUR).  The flavour "unpatched" is the same configuration built
 # from the pristine source, without patches/: the baseline that
 # make bench-series compares the patched kernel with.
@@ -41,7 +41,8 @@ variant_vars() {
 	case $arch in
 	x86_64) karch=x86_64 image=arch/x86/boot/bzImage cross= ;;
 	arm64) karch=arm64 image=arch/arm64/boot/Image cross=aarch64-linux-gnu- ;;
-	*) echo "unknown arch '$arch' (x86_64 or arm64)" >&2; return 1 ;;
+	riscv64) karch=riscv image=arch/riscv/boot/Image cross=riscv64-linux-gnu- ;;
+	*) echo "unknown arch '$arch' (x86_64, arm64 or riscv64)" >&2; return 1 ;;
 	esac
 	build=$XNS_CACHE/build/$variant
 	kmake=(make -C "$ksrc" O="$build" ARCH="$karch" LLVM="$LLVM_SUFFIX"

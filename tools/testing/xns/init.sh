@@ -25,10 +25,11 @@ done
 case $mode in
 check)
 	# The results go to a serial port of their own (qemu.sh gives check
-	# boots a second one): on the console, kernel messages can land in the
-	# middle of a KTAP line.  Without that port they stay on the console,
-	# and ktap.py, which reads the port's file, fails the run.
-	for port in /dev/ttyS1 /dev/ttyAMA1 ""; do
+	# boots a second one, or on riscv64 a virtio console): on the console,
+	# kernel messages can land in the middle of a KTAP line.  Without that
+	# port they stay on the console, and ktap.py, which reads the port's
+	# file, fails the run.
+	for port in /dev/ttyS1 /dev/ttyAMA1 /dev/hvc0 ""; do
 		[ -c "$port" ] && break
 	done
 	if [ -n "$port" ]; then

@@ -33,11 +33,29 @@ qemu_cmd() {
 		qemu=(qemu-system-aarch64 -machine virt -cpu max,pauth-impdef=on
 		      -append "console=ttyAMA0 panic=-1 xns.mode=$mode xns.variant=$variant $extra")
 		;;
+	riscv64)
+		# The virt machine's default CPU, booted by the OpenSBI that
+		# Debian's opensbi package ships (what -bios default finds).
+		qemu=(qemu-system-riscv64 -machine virt
+		      -bios /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
+		      -append "console=ttyS0 panic=-1 xns.mode=$mode xns.variant=$variant $extra")
+		;;
 	esac
 	# Check boots write the KTAP results to a second serial port, into
-	# build/VARIANT/ktap.log, away from the kernel's messages.
+	# build/VARIANT/ktap.log, away from the kernel's messages.  The riscv64
+	# virt machine has a single UART: there the results go to a virtio
+	# console, the guest's /dev/hvc0.
 	if [ "$mode" = check ]; then
-		qemu+=(-serial mon:stdio -serial "file:$top/build/$variant/ktap.log")
+		case $arch in
+		riscv64)
+			qemu+=(-serial mon:stdio -device virtio-serial-device
+			       -chardev "file,id=ktap,path=$top/build/$variant/ktap.log"
+			       -device virtconsole,chardev=ktap)
+			;;
+		*)
+			qemu+=(-serial mon:stdio -serial "file:$top/build/$variant/ktap.log")
+			;;
+		esac
 	fi
 	qemu+=("${accel[@]}" -m "${XNS_QEMU_MEM:-1G}" -smp 2 -nographic -no-reboot
 	       -kernel "$build/$image"
