@@ -99,58 +99,12 @@
 /* UTS_NS_INIT_ID of <linux/nsfs.h>: the id of the initial UTS namespace. */
 #define LTP_UTS_INIT_ID		2ULL
 
-#define NSC_MODULE_NAME		"rust_ns_counter"
-#define NSC_MODULE_DEFAULT	"/lib/modules/" NSC_MODULE_NAME ".ko"
-#define NSC_SYSFS_DIR		"/sys/module/" NSC_MODULE_NAME
-#define NSC_DEV			"/dev/ns_counter"
-
 /* The hostname of the UTS namespace of the holder (see ltp_begin()). */
 #define LTP_CHILD_HOSTNAME	"xns-errno-child"
 
 #define LTP_LINK_MAX		64
 #define LTP_VIEW_MAX		96
 #define LTP_MSG_MAX		512
-
-/* The counter sample, loaded and unloaded as sample_ns_test does. */
-static const char *nsc_module_path(void)
-{
-	const char *path = getenv("NS_COUNTER_MODULE");
-
-	return path && *path ? path : NSC_MODULE_DEFAULT;
-}
-
-static bool nsc_loaded(void)
-{
-	return access(NSC_SYSFS_DIR, F_OK) == 0;
-}
-
-static int nsc_load(void)
-{
-	int fd, ret;
-
-	fd = open(nsc_module_path(), O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
-/* Unload, retrying for up to @timeout_ms while the module is busy. */
-static int nsc_unload_wait(unsigned int timeout_ms)
-{
-	unsigned int waited = 0;
-	int ret;
-
-	for (;;) {
-		ret = syscall(SYS_delete_module, NSC_MODULE_NAME, O_NONBLOCK) ?
-		      -errno : 0;
-		if (ret != -EAGAIN || waited >= timeout_ms)
-			return ret;
-		xns_msleep(10);
-		waited += 10;
-	}
-}
 
 enum ltp_kind {
 	LTP_UTS,

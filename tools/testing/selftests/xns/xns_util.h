@@ -200,6 +200,62 @@ static inline int xns_load(void)
 }
 
 /* A message for a failed xns_load(): the errno, named, and what it means. */
+/* The counter sample, samples/rust/rust_ns_counter.rs. */
+#define NSC_MODULE_NAME		"rust_ns_counter"
+#define NSC_MODULE_DEFAULT	"/lib/modules/" NSC_MODULE_NAME ".ko"
+#define NSC_SYSFS_DIR		"/sys/module/" NSC_MODULE_NAME
+#define NSC_DEV			"/dev/ns_counter"
+#define NSC_NAME		"counter"
+#define NSC_SELF_LINK		"/proc/self/ns/" NSC_NAME
+
+/* Where the sample is: $NS_COUNTER_MODULE, or the guest's copy. */
+static inline const char *nsc_module_path(void)
+{
+	const char *path = getenv("NS_COUNTER_MODULE");
+
+	return path && *path ? path : NSC_MODULE_DEFAULT;
+}
+
+static inline bool nsc_loaded(void)
+{
+	return access(NSC_SYSFS_DIR, F_OK) == 0;
+}
+
+/* finit_module() of the sample, errors passed through unchanged. */
+static inline int nsc_load(void)
+{
+	int fd, ret;
+
+	fd = open(nsc_module_path(), O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+static inline int nsc_unload(void)
+{
+	if (syscall(SYS_delete_module, NSC_MODULE_NAME, O_NONBLOCK))
+		return -errno;
+	return 0;
+}
+
+/* Unload, retrying for up to @timeout_ms while the module is busy. */
+static inline int nsc_unload_wait(unsigned int timeout_ms)
+{
+	unsigned int waited = 0;
+	int ret;
+
+	for (;;) {
+		ret = nsc_unload();
+		if (ret != -EAGAIN || waited >= timeout_ms)
+			return ret;
+		xns_msleep(10);
+		waited += 10;
+	}
+}
+
 static inline const char *xns_load_strerror(int err)
 {
 	static char msg[256];

@@ -2008,52 +2008,6 @@ TEST_F(xnsctl, setns_eperm)
  * without xnsctl knowing it.
  */
 
-#define NSC_MODULE_NAME		"rust_ns_counter"
-#define NSC_MODULE_DEFAULT	"/lib/modules/" NSC_MODULE_NAME ".ko"
-#define NSC_SYSFS_DIR		"/sys/module/" NSC_MODULE_NAME
-#define NSC_NAME		"counter"
-#define NSC_SELF_LINK		"/proc/self/ns/" NSC_NAME
-
-static const char *nsc_module_path(void)
-{
-	const char *path = getenv("NS_COUNTER_MODULE");
-
-	return path && *path ? path : NSC_MODULE_DEFAULT;
-}
-
-static bool nsc_loaded(void)
-{
-	return access(NSC_SYSFS_DIR, F_OK) == 0;
-}
-
-/* finit_module() of the sample, errors passed through unchanged. */
-static int nsc_load(void)
-{
-	int fd, ret;
-
-	fd = open(nsc_module_path(), O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
-/* Unload, retrying for up to @timeout_ms while the module is busy. */
-static int nsc_unload_wait(unsigned int timeout_ms)
-{
-	unsigned int waited = 0;
-
-	for (;;) {
-		if (!syscall(SYS_delete_module, NSC_MODULE_NAME, O_NONBLOCK))
-			return 0;
-		if (errno != EAGAIN || waited >= timeout_ms)
-			return -errno;
-		xns_msleep(10);
-		waited += 10;
-	}
-}
-
 FIXTURE(xnsctl_counter)
 {
 	struct xns_child kid;
