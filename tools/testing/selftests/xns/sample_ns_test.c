@@ -118,21 +118,6 @@ static int ns_open(pid_t pid, const char *type)
 	return fd < 0 ? -errno : fd;
 }
 
-static bool ns_dir_lists(const char *name)
-{
-	struct dirent *de;
-	bool found = false;
-	DIR *dir;
-
-	dir = opendir("/proc/self/ns");
-	if (!dir)
-		return false;
-	while ((de = readdir(dir)))
-		found |= !strcmp(de->d_name, name);
-	closedir(dir);
-	return found;
-}
-
 /* What a process sees of both types. */
 struct nsc_view {
 	__s32 err;
@@ -349,8 +334,8 @@ TEST_F(sample, proc_entries)
 
 	ASSERT_EQ(0, ns_link_inum(NSC_SELF_LINK, NSC_NAME, &inum));
 	EXPECT_EQ(cino, inum);
-	EXPECT_TRUE(ns_dir_lists("xns"));
-	EXPECT_TRUE(ns_dir_lists(NSC_NAME));
+	EXPECT_TRUE(xns_ns_dir_lists("xns"));
+	EXPECT_TRUE(xns_ns_dir_lists(NSC_NAME));
 
 	devfd = nsc_open_dev();
 	ASSERT_GE(devfd, 0) {
@@ -752,12 +737,12 @@ TEST_F(sample, unload_sample_keeps_xns)
 		TH_LOG("readlink %s after unloading: %s", NSC_SELF_LINK,
 		       ret ? strerror(-ret) : link);
 	}
-	EXPECT_FALSE(ns_dir_lists(NSC_NAME));
+	EXPECT_FALSE(xns_ns_dir_lists(NSC_NAME));
 	EXPECT_EQ(-ENOENT, nsc_open_dev());
 
 	/* xns is untouched. */
 	EXPECT_TRUE(xns_module_loaded());
-	EXPECT_TRUE(ns_dir_lists("xns"));
+	EXPECT_TRUE(xns_ns_dir_lists("xns"));
 	ASSERT_EQ(0, xns_self_inum(&inum));
 	EXPECT_EQ(xinum, inum);
 	devfd = xns_open_dev();
@@ -840,8 +825,8 @@ TEST_F(sample, unload_xns_keeps_sample)
 		TH_LOG("readlink %s after unloading xns: %s", XNS_SELF_LINK,
 		       ret ? strerror(-ret) : link);
 	}
-	EXPECT_FALSE(ns_dir_lists("xns"));
-	EXPECT_TRUE(ns_dir_lists(NSC_NAME));
+	EXPECT_FALSE(xns_ns_dir_lists("xns"));
+	EXPECT_TRUE(xns_ns_dir_lists(NSC_NAME));
 
 	/* The sample is untouched: the initial namespace, the held one... */
 	ASSERT_EQ(0, ns_pid_inum(0, NSC_NAME, &inum));
@@ -877,8 +862,8 @@ TEST_F(sample, unload_xns_keeps_sample)
 	ASSERT_EQ(0, nsc_view(&view));
 	EXPECT_NE(0U, view.xns_inum);
 	EXPECT_NE(view.xns_inum, view.counter_inum);
-	EXPECT_TRUE(ns_dir_lists("xns"));
-	EXPECT_TRUE(ns_dir_lists(NSC_NAME));
+	EXPECT_TRUE(xns_ns_dir_lists("xns"));
+	EXPECT_TRUE(xns_ns_dir_lists(NSC_NAME));
 	ret = xns_holder_start(&self->kid, &one, &rep);
 	ASSERT_EQ(0, ret) {
 		TH_LOG("xns unshare after reloading it: %s", strerror(-ret));

@@ -1010,48 +1010,12 @@ static bool module_loaded(const struct fault_module *m)
 /* Unload, retrying while namespaces of the type are still going. */
 static int module_unload(const struct fault_module *m)
 {
-	unsigned int waited = 0;
-
-	for (;;) {
-		if (!syscall(SYS_delete_module, m->name, O_NONBLOCK))
-			return 0;
-		if (errno != EAGAIN || waited >= XNS_SETTLE_MS)
-			return -errno;
-		xns_msleep(10);
-		waited += 10;
-	}
+	return xns_unload_module_wait(m->name, XNS_SETTLE_MS);
 }
 
 static int module_load(struct fault_state *st)
 {
 	return syscall(SYS_finit_module, st->mod_fd, "", 0) ? -errno : 0;
-}
-
-static int module_load_file(const struct fault_module *m)
-{
-	int fd, ret;
-
-	fd = open(module_file(m), O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
-static bool ns_dir_lists(const char *name)
-{
-	struct dirent *de;
-	bool found = false;
-	DIR *dir;
-
-	dir = opendir("/proc/self/ns");
-	if (!dir)
-		return false;
-	while ((de = readdir(dir)))
-		found |= !strcmp(de->d_name, name);
-	closedir(dir);
-	return found;
 }
 
 /* Nothing of the type: not loaded, not in /proc, no device, not listed. */
@@ -1069,7 +1033,7 @@ static bool module_absent(struct fault_state *st)
 		return fault_changed("%s exists", path);
 	if (errno != ENOENT)
 		return fault_changed("%s: %m", path);
-	if (ns_dir_lists(m->ns_name))
+	if (xns_ns_dir_lists(m->ns_name))
 		return fault_changed("/proc/self/ns lists %s", m->ns_name);
 	if (!access(m->dev, F_OK))
 		return fault_changed("%s exists", m->dev);
@@ -1229,7 +1193,7 @@ FIXTURE_TEARDOWN_PARENT(fault_load)
 		xns_write_file(FAILSLAB_DIR "/probability", "0");
 	/* Leave the module as it was, and xns loaded for what runs next. */
 	if (self->was_loaded && !module_loaded(m))
-		ret = module_load_file(m);
+		ret = xns_finit_module_file(module_file(m));
 	else if (!self->was_loaded && module_loaded(m))
 		ret = module_unload(m);
 	if (ret && ret != -EEXIST)

@@ -324,21 +324,6 @@ static int gone_child(__always_unused struct xns_child *c,
 	return 0;
 }
 
-static bool ns_dir_lists_xns(void)
-{
-	struct dirent *de;
-	bool found = false;
-	DIR *dir;
-
-	dir = opendir("/proc/self/ns");
-	if (!dir)
-		return false;
-	while ((de = readdir(dir)))
-		found |= !strcmp(de->d_name, "xns");
-	closedir(dir);
-	return found;
-}
-
 TEST_F(module, unload_removes_proc_entry)
 {
 	struct stat st;
@@ -347,7 +332,7 @@ TEST_F(module, unload_removes_proc_entry)
 
 	/* Look the entry up first, so that its dentry is cached. */
 	ASSERT_EQ(0, xns_readlink(XNS_SELF_LINK, link, sizeof(link)));
-	ASSERT_TRUE(ns_dir_lists_xns());
+	ASSERT_TRUE(xns_ns_dir_lists("xns"));
 	expect_unloads(_metadata, "nothing was pinned");
 
 	ret = xns_readlink(XNS_SELF_LINK, link, sizeof(link));
@@ -362,7 +347,7 @@ TEST_F(module, unload_removes_proc_entry)
 		close(fd);
 	}
 	EXPECT_EQ(ENOENT, errno);
-	EXPECT_FALSE(ns_dir_lists_xns()) {
+	EXPECT_FALSE(xns_ns_dir_lists("xns")) {
 		TH_LOG("/proc/self/ns lists xns after unloading");
 	}
 	ret = xns_run_child(gone_child, NULL);

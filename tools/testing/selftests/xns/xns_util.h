@@ -165,18 +165,56 @@ static inline bool xns_module_required(void)
 	return env && !strcmp(env, "1");
 }
 
-/* finit_module() of the module file, errors passed through unchanged. */
-static inline int xns_finit_module(void)
+/* finit_module() of the module file @path, errors passed through unchanged. */
+static inline int xns_finit_module_file(const char *path)
 {
 	int fd, ret;
 
-	fd = open(xns_module_path(), O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	ret = syscall(SYS_finit_module, fd, "", 0);
 	ret = ret ? -errno : 0;
 	close(fd);
 	return ret;
+}
+
+/* delete_module() of @name, retrying for up to @timeout_ms while busy. */
+static inline int xns_unload_module_wait(const char *name,
+					 unsigned int timeout_ms)
+{
+	unsigned int waited = 0;
+
+	for (;;) {
+		if (!syscall(SYS_delete_module, name, O_NONBLOCK))
+			return 0;
+		if (errno != EAGAIN || waited >= timeout_ms)
+			return -errno;
+		xns_msleep(10);
+		waited += 10;
+	}
+}
+
+/* Whether /proc/self/ns lists an entry @name (readdir, not lookup). */
+static inline bool xns_ns_dir_lists(const char *name)
+{
+	struct dirent *de;
+	bool found = false;
+	DIR *dir;
+
+	dir = opendir("/proc/self/ns");
+	if (!dir)
+		return false;
+	while ((de = readdir(dir)))
+		found |= !strcmp(de->d_name, name);
+	closedir(dir);
+	return found;
+}
+
+/* finit_module() of xns.ko. */
+static inline int xns_finit_module(void)
+{
+	return xns_finit_module_file(xns_module_path());
 }
 
 /*
@@ -224,14 +262,7 @@ static inline bool nsc_loaded(void)
 /* finit_module() of the sample, errors passed through unchanged. */
 static inline int nsc_load(void)
 {
-	int fd, ret;
-
-	fd = open(nsc_module_path(), O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
-	close(fd);
-	return ret;
+	return xns_finit_module_file(nsc_module_path());
 }
 
 static inline int nsc_unload(void)
@@ -244,16 +275,7 @@ static inline int nsc_unload(void)
 /* Unload, retrying for up to @timeout_ms while the module is busy. */
 static inline int nsc_unload_wait(unsigned int timeout_ms)
 {
-	unsigned int waited = 0;
-	int ret;
-
-	for (;;) {
-		ret = nsc_unload();
-		if (ret != -EAGAIN || waited >= timeout_ms)
-			return ret;
-		xns_msleep(10);
-		waited += 10;
-	}
+	return xns_unload_module_wait(NSC_MODULE_NAME, timeout_ms);
 }
 
 static inline const char *xns_load_strerror(int err)
