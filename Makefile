@@ -10,6 +10,7 @@
 #   make bench [ARCH=..] [MEASURE=icount|time] [BENCH_ARGS='..']
 #                             xns against UTS, and at scale
 #   make bench-series [ARCH=..]  the patched kernel against the unpatched one
+#   make series-check [ARCH=..]  every prefix of patches/ builds and boots
 #   make new-type NAME=foo NS_TYPE=0x10 [MAGIC=0xbb]
 #                             a new namespace type, a copy of the counter
 #                             sample (Documentation/xns/writing-a-type.rst)
@@ -28,7 +29,7 @@ export XNS_CACHE CLIPPY SHARE BENCH_ARGS MEASURE
 export XNS_RUN_CMD := $(value CMD)
 unexport CMD
 
-.PHONY: deps kernel modules check run bench bench-series host-tests new-type clean
+.PHONY: deps kernel modules check run bench bench-series series-check host-tests new-type clean
 
 deps:
 	@bash $(T)/deps.sh
@@ -50,6 +51,9 @@ bench:
 
 bench-series:
 	@bash $(T)/bench.sh --series $(ARCH)
+
+series-check:
+	@bash $(T)/series-check.sh $(ARCH)
 
 host-tests:
 	@python3 -m unittest discover -s $(T) -p 'test_*.py'

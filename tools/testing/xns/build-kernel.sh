@@ -4,7 +4,8 @@
 # build-kernel.sh VARIANT: build the xns test kernel for VARIANT
 # (x86_64, arm64, or ARCH-debug) into $XNS_CACHE/build/VARIANT.
 #
-# The kernel source is patched with patches/*.patch, configured from
+# The kernel source is patched with patches/*.patch (or the series in
+# XNS_PATCHES, a directory, for series-check.sh), configured from
 # tinyconfig plus the fragments in configs/, and built with LLVM.  The build
 # is skipped when nothing it depends on changed: kernel version, patch series,
 # config fragments, toolchain versions.
@@ -33,7 +34,7 @@ for f in "${fragments[@]}"; do
 done
 shopt -s nullglob
 series=()
-for p in "$top"/patches/*.patch; do
+for p in "${XNS_PATCHES:-$top/patches}"/*.patch; do
 	[[ $p = */0000-* ]] || series+=("$p")	# 0000, the cover letter, changes no file
 done
 shopt -u nullglob

@@ -23,7 +23,9 @@ BINDGEN_VERSION=0.72.1
 BINDGEN_ROOT=$XNS_CACHE/bindgen-$BINDGEN_VERSION
 LLVM_SUFFIX=-19
 
-KSRC=$XNS_CACHE/src/linux-patched
+# series-check.sh builds the prefixes of the series in a tree and build
+# directories of their own.
+KSRC=${XNS_KSRC:-$XNS_CACHE/src/linux-patched}
 export LIBCLANG_PATH=${LIBCLANG_PATH:-/usr/lib/llvm$LLVM_SUFFIX/lib}
 
 # variant_vars VARIANT: set arch, flavour, karch, image, qemu_image, build,
@@ -44,7 +46,7 @@ variant_vars() {
 	riscv64) karch=riscv image=arch/riscv/boot/Image cross=riscv64-linux-gnu- ;;
 	*) echo "unknown arch '$arch' (x86_64, arm64 or riscv64)" >&2; return 1 ;;
 	esac
-	build=$XNS_CACHE/build/$variant
+	build=${XNS_KBUILD:-$XNS_CACHE/build}/$variant
 	kmake=(make -C "$ksrc" O="$build" ARCH="$karch" LLVM="$LLVM_SUFFIX"
 	       RUST_LIB_SRC="$RUST_LIB_SRC" BINDGEN="$BINDGEN_ROOT/bin/bindgen")
 }

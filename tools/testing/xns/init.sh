@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # /init of the xns test initramfs.  xns.mode= on the kernel command line
-# selects: check (run the selftests as KTAP), cmd (run /cmd, print its exit
-# status), bench (run xns-bench with the arguments in /bench-args) or shell
+# selects: check (run the selftests as KTAP), kernel-suites (only the
+# kernel's own suites, without the module: series-check.sh boots every
+# prefix of the series so), cmd (run /cmd, print its exit status), bench
+# (run xns-bench with the arguments in /bench-args) or shell
 # (interactive).  Powers off at the end.
 
 /bin/busybox --install -s /bin
@@ -22,13 +24,12 @@ for arg in $(cat /proc/cmdline); do
 	esac
 done
 
-case $mode in
-check)
-	# The results go to a serial port of their own (qemu.sh gives check
-	# boots a second one, or on riscv64 a virtio console): on the console,
-	# kernel messages can land in the middle of a KTAP line.  Without that
-	# port they stay on the console, and ktap.py, which reads the port's
-	# file, fails the run.
+# open_results: fd 3 to the serial port of the KTAP results (qemu.sh
+# gives check boots a second one, or on riscv64 a virtio console): on the
+# console, kernel messages can land in the middle of a KTAP line.  Without
+# that port they stay on the console, and ktap.py, which reads the port's
+# file, fails the run.
+open_results() {
 	for port in /dev/ttyS1 /dev/ttyAMA1 /dev/hvc0 ""; do
 		[ -c "$port" ] && break
 	done
@@ -39,6 +40,29 @@ check)
 		echo "# init: FAIL: no second serial port for the KTAP results"
 		exec 3>&1
 	fi
+}
+
+# Two programs of the kernel's own suites have cases that race with task
+# exit and can lose on a slow emulated CPU: they get one retry, which
+# ktap.py reports as FLAKY.  Never the xns tests.
+kernel_suite_retries="
+	-r /selftests/namespaces/ns_active_ref_test
+	-r /selftests/namespaces/stress_test
+	-r /selftests/namespaces-in-module-ns/ns_active_ref_test
+	-r /selftests/namespaces-in-module-ns/stress_test
+"
+
+case $mode in
+kernel-suites)
+	open_results
+	cd /tmp
+	# shellcheck disable=SC2086 # the retries are words
+	ktap-run -t "${XNS_TEST_TIMEOUT:-180}" $kernel_suite_retries \
+		/selftests/namespaces/* /selftests/pidfd/pidfd_setns_test >&3
+	exec 3>&-
+	;;
+check)
+	open_results
 	# The module is loaded while the kernel's own suites run, so they also
 	# show that a registered type changes nothing for the built-in ones.
 	# If it does not load, ktap.py fails the run on this line.
@@ -79,17 +103,10 @@ check)
 				 printf "%d", t + 60 }')
 		limits="$limits -T /selftests/xns/$1=$limit"
 	done
-	# Two programs of the kernel's own suites have cases that race with
-	# task exit and can lose on a slow emulated CPU: they get one retry,
-	# which ktap.py reports as FLAKY.  Never the xns tests.  The kernel's
-	# suites run twice: as they are, and from inside a new xns and a new
-	# counter namespace (*-in-module-ns, see in-module-ns.c).
-	# shellcheck disable=SC2086 # $limits are words
-	ktap-run -t "${XNS_TEST_TIMEOUT:-180}" $limits \
-		-r /selftests/namespaces/ns_active_ref_test \
-		-r /selftests/namespaces/stress_test \
-		-r /selftests/namespaces-in-module-ns/ns_active_ref_test \
-		-r /selftests/namespaces-in-module-ns/stress_test \
+	# The kernel's suites run twice: as they are, and from inside a new
+	# xns and a new counter namespace (*-in-module-ns, see in-module-ns.c).
+	# shellcheck disable=SC2086 # $limits and the retries are words
+	ktap-run -t "${XNS_TEST_TIMEOUT:-180}" $limits $kernel_suite_retries \
 		/selftests/namespaces/* /selftests/pidfd/pidfd_setns_test \
 		/selftests/namespaces-in-module-ns/* \
 		/selftests/pidfd-in-module-ns/pidfd_setns_test \

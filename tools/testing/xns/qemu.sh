@@ -5,10 +5,12 @@
 #
 # TCG by default: nested KVM hangs on the machines we run on.  XNS_KVM=1
 # asks for KVM; QEMU falls back to TCG when KVM cannot be initialised.
-# In check mode the KTAP results come on a second serial port, written to
+# In check and kernel-suites modes the KTAP results come on a second
+# serial port, written to
 # build/VARIANT/ktap.log; the console (stdout) keeps the kernel's messages.
 # XNS_QEMU_MEM (default 1G) and XNS_KERNEL_ARGS (appended to the command
-# line) are for the benchmark; XNS_INITRD replaces the initramfs.
+# line) are for the benchmark; XNS_INITRD replaces the initramfs, and
+# XNS_KTAP_LOG the file the results of a check boot go to.
 #
 # XNS_ICOUNT=1 makes the guest clock count instructions: with -icount
 # shift=0 every guest instruction advances it by one nanosecond, sleep=off
@@ -45,15 +47,16 @@ qemu_cmd() {
 	# build/VARIANT/ktap.log, away from the kernel's messages.  The riscv64
 	# virt machine has a single UART: there the results go to a virtio
 	# console, the guest's /dev/hvc0.
-	if [ "$mode" = check ]; then
+	if [ "$mode" = check ] || [ "$mode" = kernel-suites ]; then
+		local ktap_log=${XNS_KTAP_LOG:-$top/build/$variant/ktap.log}
 		case $arch in
 		riscv64)
 			qemu+=(-serial mon:stdio -device virtio-serial-device
-			       -chardev "file,id=ktap,path=$top/build/$variant/ktap.log"
+			       -chardev "file,id=ktap,path=$ktap_log"
 			       -device virtconsole,chardev=ktap)
 			;;
 		*)
-			qemu+=(-serial mon:stdio -serial "file:$top/build/$variant/ktap.log")
+			qemu+=(-serial mon:stdio -serial "file:$ktap_log")
 			;;
 		esac
 	fi
