@@ -34,7 +34,7 @@
 
 #include "../../../samples/rust/ns_counter.h"
 
-/* A new child of a namespace of a module's type (patch 0009 of xns). */
+/* A new child of a namespace of a module's type (patch 0007 of xns). */
 #ifndef NS_CREATE_CHILD
 #define NS_CREATE_CHILD		_IO(NSIO, 0x20)
 #endif
