@@ -102,6 +102,9 @@ add_xns() {
 	make -s -C "$top/tools/testing/selftests/xns" CC="$cc" OUTPUT="$root/selftests/xns" \
 		KHDR_INCLUDES="$hdrs" KSELFTEST_DIR="$KSRC/tools/testing/selftests" ||
 		die "xns selftests do not build"
+	# Only a kernel that injects allocation failures (the debug kernel)
+	# gets the program that needs it; elsewhere it could only skip.
+	injects_failures || rm -f "$root/selftests/xns/xns_fault_test"
 	# The kernel's suites once more, from inside a new xns and a new counter
 	# namespace (in-module-ns.c), so that they run through the slots the
 	# series adds: one wrapper per program, in SUITE-in-module-ns/.

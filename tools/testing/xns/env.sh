@@ -50,3 +50,11 @@ variant_vars() {
 	kmake=(make -C "$ksrc" O="$build" ARCH="$karch" LLVM="$LLVM_SUFFIX"
 	       RUST_LIB_SRC="$RUST_LIB_SRC" BINDGEN="$BINDGEN_ROOT/bin/bindgen")
 }
+
+# injects_failures: whether the kernel of the variant set by variant_vars
+# can inject allocation failures (FAILSLAB and fail_nth), which
+# xns_fault_test needs: only such guests ship and expect that program.
+injects_failures() {
+	grep -q '^CONFIG_FAILSLAB=y' "$build/.config" 2>/dev/null &&
+		grep -q '^CONFIG_FAULT_INJECTION_DEBUG_FS=y' "$build/.config"
+}
