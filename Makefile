@@ -16,10 +16,11 @@
 #                             sample (Documentation/xns/writing-a-type.rst)
 
 # x86_64-debug is the x86_64 kernel with KASAN, lockdep, kmemleak and
-# debug objects (configs/debug.config); make check ARCHES=x86_64 for a
-# quick run, ARCHES=all for every variant (today the default).
+# debug objects (configs/debug.config).  The default, what CI runs, is the
+# two architectures and the debug kernel; ARCHES=all adds riscv64,
+# ARCHES=x86_64 is a quick run.
 ARCHES_ALL := x86_64 arm64 x86_64-debug riscv64
-ARCHES ?= $(ARCHES_ALL)
+ARCHES ?= x86_64 arm64 x86_64-debug
 ARCH ?= x86_64
 XNS_CACHE ?= $(HOME)/.cache/xns
 T := tools/testing/xns
