@@ -1388,7 +1388,7 @@ TEST_F(xns, create_child_file_pins)
 
 /*
  * The per-user limit: max_module_namespaces in /proc/sys/user (patch
- * 0008), a ucount as max_uts_namespaces is for UTS.  A namespace of any
+ * 0006), a ucount as max_uts_namespaces is for UTS.  A namespace of any
  * registered type counts, from its creation until it is freed, for its
  * creator's euid in the user namespace that owns it (the creator's) and,
  * for the owner of each user namespace on the way up, in every ancestor;
