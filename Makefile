@@ -10,7 +10,7 @@
 #   make bench [ARCH=..] [MEASURE=icount|time] [BENCH_ARGS='..']
 #                             xns against UTS, and at scale
 #   make bench-series [ARCH=..]  the patched kernel against the unpatched one
-#   make series-check [ARCH=..] [FIRST=N]  every prefix of patches/ builds and boots
+#   make series-check [ARCH=..] [FIRST=N [LAST=M]]  each prefix of patches/ builds, boots
 #   make new-type NAME=foo NS_TYPE=0x10 [MAGIC=0xbb]
 #                             a new namespace type, a copy of the counter
 #                             sample (Documentation/xns/writing-a-type.rst)
@@ -54,7 +54,7 @@ bench-series:
 	@bash $(T)/bench.sh --series $(ARCH)
 
 series-check:
-	@bash $(T)/series-check.sh $(ARCH) $(FIRST)
+	@bash $(T)/series-check.sh $(ARCH) $(FIRST) $(LAST)
 
 host-tests:
 	@python3 -m unittest discover -s $(T) -p 'test_*.py'

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# series-check.sh [VARIANT [FIRST]]: every prefix of the patch series builds
-# and boots.  For each N from FIRST (default 1), the kernel with patches
+# series-check.sh [VARIANT [FIRST [LAST]]]: every prefix of the patch series
+# builds and boots.  For each N from FIRST (default 1) to LAST (default the
+# last patch), the kernel with patches
 # 0001..N is built for VARIANT (default x86_64) and booted with the
 # kernel's own namespaces and pidfd_setns suites, which must pass as they
 # do in make check: the same retries for the same named upstream flakes,
@@ -22,6 +23,7 @@ top=$(cd "$here/../../.." && pwd)
 
 v=${1:-x86_64}
 first=${2:-1}
+last=${3:-}
 export XNS_KSRC=$XNS_CACHE/series-check/src
 export XNS_KBUILD=$XNS_CACHE/series-check/build
 . "$here/qemu.sh"
@@ -35,6 +37,7 @@ for p in "$top"/patches/*.patch; do
 done
 shopt -u nullglob
 [ ${#series[@]} -gt 0 ] || { echo "series-check: no patches in $top/patches" >&2; exit 1; }
+[ -n "$last" ] && [ "$last" -le ${#series[@]} ] || last=${#series[@]}
 
 printf 'namespaces: %s\n' $(make -s --no-print-directory \
 	-C "$KSRC_PRISTINE/tools/testing/selftests/namespaces" xns-list-programs \
@@ -43,7 +46,7 @@ printf 'namespaces: %s\n' $(make -s --no-print-directory \
 echo "pidfd: pidfd_setns_test" >>"$out/programs.expected"
 
 failed=()
-for ((n = first; n <= ${#series[@]}; n++)); do
+for ((n = first; n <= last; n++)); do
 	name=$(basename "${series[n - 1]}" .patch)
 	prefix=$out/patches
 	rm -rf "$prefix"
@@ -74,4 +77,4 @@ if [ ${#failed[@]} -gt 0 ]; then
 	printf 'series-check %s: FAILED: %s\n' "$v" "${failed[@]}"
 	exit 1
 fi
-echo "series-check $v: patches $first..${#series[@]} each build and boot"
+echo "series-check $v: patches $first..$last each build and boot"
