@@ -51,14 +51,15 @@ kernel_suite_retries="
 	-r /selftests/namespaces-in-module-ns/ns_active_ref_test
 	-r /selftests/namespaces-in-module-ns/stress_test
 "
+kernel_suites="/selftests/namespaces/* /selftests/pidfd/pidfd_setns_test"
 
 case $mode in
 kernel-suites)
 	open_results
 	cd /tmp
-	# shellcheck disable=SC2086 # the retries are words
+	# shellcheck disable=SC2086 # the retries and suites are words
 	ktap-run -t "${XNS_TEST_TIMEOUT:-180}" $kernel_suite_retries \
-		/selftests/namespaces/* /selftests/pidfd/pidfd_setns_test >&3
+		$kernel_suites >&3
 	exec 3>&-
 	;;
 check)
@@ -106,7 +107,6 @@ check)
 	# The debug kernel, five times slower at them, runs them only from
 	# inside, where they go through the slots the series adds; the plain
 	# kernels run both.
-	kernel_suites="/selftests/namespaces/* /selftests/pidfd/pidfd_setns_test"
 	case ${variant:-} in
 	*-debug) kernel_suites= ;;
 	esac

@@ -6,8 +6,8 @@
 # TCG by default: nested KVM hangs on the machines we run on.  XNS_KVM=1
 # asks for KVM; QEMU falls back to TCG when KVM cannot be initialised.
 # In check and kernel-suites modes the KTAP results come on a second
-# serial port, written to
-# build/VARIANT/ktap.log; the console (stdout) keeps the kernel's messages.
+# serial port, written to build/VARIANT/ktap.log; the console (stdout)
+# keeps the kernel's messages.
 # XNS_QEMU_MEM (default 1G) and XNS_KERNEL_ARGS (appended to the command
 # line) are for the benchmark; XNS_INITRD replaces the initramfs, and
 # XNS_KTAP_LOG the file the results of a check boot go to.
