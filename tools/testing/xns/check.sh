@@ -40,10 +40,7 @@ expected_programs() {
 	{
 		for dir in "$top/tools/testing/selftests/xns" \
 			"$KSRC/tools/testing/selftests/namespaces"; do
-			# shellcheck disable=SC2016 # $(...) is make's
-			make -s --no-print-directory -C "$dir" xns-list-programs \
-				--eval='xns-list-programs: ; @printf "%s\n" $(notdir $(TEST_GEN_PROGS))' |
-				sed "s/^/$(basename "$dir"): /"
+			selftest_programs "$dir"
 		done | sed '/^namespaces: /p; /^namespaces: /s//namespaces-in-module-ns: /'
 		echo "pidfd: pidfd_setns_test"
 		echo "pidfd-in-module-ns: pidfd_setns_test"

@@ -58,3 +58,12 @@ injects_failures() {
 	grep -q '^CONFIG_FAILSLAB=y' "$build/.config" 2>/dev/null &&
 		grep -q '^CONFIG_FAULT_INJECTION_DEBUG_FS=y' "$build/.config"
 }
+
+# selftest_programs DIR: the programs the kselftest Makefile in DIR builds
+# (TEST_GEN_PROGS), as ktap-run names them: "SUITE: PROGRAM".
+selftest_programs() {
+	# shellcheck disable=SC2016 # $(...) is make's
+	make -s --no-print-directory -C "$1" xns-list-programs \
+		--eval='xns-list-programs: ; @printf "%s\n" $(notdir $(TEST_GEN_PROGS))' |
+		sed "s/^/$(basename "$1"): /"
+}

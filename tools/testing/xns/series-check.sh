@@ -39,11 +39,10 @@ shopt -u nullglob
 [ ${#series[@]} -gt 0 ] || { echo "series-check: no patches in $top/patches" >&2; exit 1; }
 [ -n "$last" ] && [ "$last" -le ${#series[@]} ] || last=${#series[@]}
 
-printf 'namespaces: %s\n' $(make -s --no-print-directory \
-	-C "$KSRC_PRISTINE/tools/testing/selftests/namespaces" xns-list-programs \
-	--eval='xns-list-programs: ; @printf "%s\n" $(notdir $(TEST_GEN_PROGS))') \
-	>"$out/programs.expected"
-echo "pidfd: pidfd_setns_test" >>"$out/programs.expected"
+{
+	selftest_programs "$KSRC_PRISTINE/tools/testing/selftests/namespaces"
+	echo "pidfd: pidfd_setns_test"
+} >"$out/programs.expected"
 
 failed=()
 for ((n = first; n <= last; n++)); do
