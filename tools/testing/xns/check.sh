@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# check.sh VARIANT...: the test command.  Runs the host-side tests of the
-# runner, then for each variant builds the kernel, module, selftests and
-# initramfs, boots QEMU, and checks the KTAP results and the boot log.  A
+# check.sh VARIANT...: the test command.  For each variant builds the
+# kernel, module, selftests and initramfs, boots QEMU, and checks the KTAP
+# results and the boot log; beside the boots, the host-side tests of the
+# runner and lint.  A
 # variant with limits in bench/cost-limits also boots the cost gate: a
 # short instruction-counting benchmark whose xns/uts ratios must stay
 # within them (each ratio counts as one test).  Prints per-variant and
@@ -47,27 +48,26 @@ expected_programs() {
 	} | grep -vx "xns: $fault" | grep -v "$outside"
 }
 
-echo "== host-side tests (runner, UAPI mirror) and style"
-python3 -m unittest discover -s "$here" -p 'test_*.py' || failed_steps+=("host tests")
-bash "$here/lint.sh" || failed_steps+=(lint)
-
 # boot_variant V: boot V's test kernel, check its KTAP results and boot log,
 # and run its cost gate; prints a report and exits non-zero on failure.
 boot_variant() {
-	local v=$1 log rc boot gate status=0
+	local v=$1 log rc boot gate status=0 TIMEFORMAT='%0Us user + %0Ss system'
 
 	qemu_cmd "$v" check
 	log=$top/build/$v/boot.log
 	rm -f "$top/build/$v/ktap.log"
 	echo "$v: booting (hard timeout ${BOOT_TIMEOUT}s, log: $log)"
 	boot=$SECONDS
-	timeout -k 10 "$BOOT_TIMEOUT" "${qemu[@]}" </dev/null >"$log" 2>&1
+	# QEMU's CPU time shows how much of the host the guest used.
+	{
+		time timeout -k 10 "$BOOT_TIMEOUT" "${qemu[@]}" </dev/null >"$log" 2>&1
+	} 2>"$top/build/$v/boot.cpu"
 	rc=$?
 	if [ $rc = 124 ]; then
 		echo "$v: FAIL: QEMU hard timeout after ${BOOT_TIMEOUT}s"
 		status=1
 	fi
-	echo "$v: boot and tests took $(( SECONDS - boot ))s"
+	echo "$v: boot and tests took $(( SECONDS - boot ))s, QEMU $(cat "$top/build/$v/boot.cpu") of CPU"
 	# No stale results if ktap.py cannot write them.
 	rm -f "$top/build/$v/results.json"
 	expected_programs "$v" >"$top/build/$v/programs.expected"
@@ -87,53 +87,101 @@ boot_variant() {
 	return $status
 }
 
-# Builds one after the other (each uses every CPU), then the boots,
-# XNS_BOOT_JOBS at a time.  The default is one: side by side (2 on two
-# CPUs, the debug kernel's first) a warm run takes 643 s instead of about
-# 800, but each guest then gets half the host, and the upstream races of
-# ns_active_ref_test listed in upstream-flakes lost all three attempts on
-# arm64 once in four such runs.  The cost gate counts instructions, which
-# other guests do not change.  Each boot's report is printed in the order
-# of the variants when all are done.
-booted=()
-for v in "$@"; do
-	echo "== $v: build"
-	if ! bash "$here/build-kernel.sh" "$v" || ! XNS_RUN_CMD= SHARE= XNS_STRICT=1 bash "$here/build-guest.sh" "$v"; then
-		echo "$v: FAIL: build failed"
-		failed_steps+=("$v build")
-		continue
-	fi
-	booted+=("$v")
-done
-
-# The host test that builds a type made by make new-type skips without an
-# x86_64 kernel, as on a first run before the builds: now it must run.
-case " ${booted[*]} " in
-*" x86_64 "*)
-	echo "== make new-type: a generated type builds"
-	(cd "$here" && XNS_REQUIRE_KERNEL=1 python3 -m unittest -q \
-		test_new_type.GeneratedTypeTest.test_builds) ||
-		failed_steps+=("make new-type build")
-	;;
-esac
-
-jobs_max=${XNS_BOOT_JOBS:-1}
-boots=$SECONDS
-# The longest boot first, so that the others run beside it.
-for v in $(for v in "${booted[@]}"; do
+# The boots take turns, the builds fill in.  Each variant is built (kernel,
+# then guest) in the order it boots, the longest boot first: the debug
+# kernels.  Builds run in the background at the lowest priority, so a
+# guest keeps the host CPU it uses and the builds of the next variants, the
+# host tests and lint take only what it leaves (a guest mostly runs one
+# test program at a time: one vCPU busy of its two).  A variant boots as
+# soon as it is built and the boot before it has ended.  XNS_BOOT_JOBS
+# (default 1) boots that many at once; side by side (2 on two CPUs) each
+# guest gets half the host, and the upstream races of ns_active_ref_test
+# listed in upstream-flakes lost all three attempts on arm64 once in four
+# such runs.  The cost gate counts instructions, which nothing else on the
+# host changes.  The reports are printed in boot order once all are done.
+order=$(for v in "$@"; do
 		case $v in *-debug) echo "0 $v" ;; *) echo "1 $v" ;; esac
-	done | sort -s -k1,1n | cut -d' ' -f2); do
-	while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do
-		wait -n
+	done | sort -s -k1,1n | cut -d' ' -f2)
+state=$top/build/check
+rm -rf "$state"
+mkdir -p "$state"
+
+# build_all: every variant's kernel and guest (build/check/V.built holds
+# the status), then the host-side tests of the runner and the UAPI mirror
+# and lint; a failed step is a line in build/check/failed-steps.
+build_all() {
+	local v rc require_kernel=0
+
+	renice -n 19 -p "$BASHPID" >/dev/null
+	for v in $order; do
+		echo "== $v: build"
+		rc=0
+		if ! bash "$here/build-kernel.sh" "$v" ||
+		   ! XNS_RUN_CMD= SHARE= XNS_STRICT=1 bash "$here/build-guest.sh" "$v"; then
+			echo "$v: FAIL: build failed"
+			echo "$v build" >>"$state/failed-steps"
+			rc=1
+		fi
+		echo $rc >"$state/$v.built"
+	done
+	# The test that builds a type made by make new-type skips without an
+	# x86_64 kernel; with one just built it must run.
+	[ "$(cat "$state/x86_64.built" 2>/dev/null)" = 0 ] && require_kernel=1
+	echo "== host-side tests (runner, UAPI mirror, make new-type) and style"
+	XNS_REQUIRE_KERNEL=$require_kernel python3 -m unittest discover -s "$here" -p 'test_*.py' ||
+		echo "host tests" >>"$state/failed-steps"
+	bash "$here/lint.sh" || echo lint >>"$state/failed-steps"
+}
+
+# kill_tree PID: PID and its descendants (background jobs of a script
+# ignore SIGINT).
+kill_tree() {
+	local child
+
+	for child in $(pgrep -P "$1"); do
+		kill_tree "$child"
+	done
+	kill "$1" 2>/dev/null
+}
+trap 'for p in $(jobs -p); do kill_tree "$p"; done; exit 130' INT TERM
+
+build_all &
+builder=$!
+jobs_max=${XNS_BOOT_JOBS:-1}
+boot_pids=()
+booted=()
+running_boots() {
+	local pid n=0
+
+	for pid in "${boot_pids[@]}"; do
+		kill -0 "$pid" 2>/dev/null && n=$((n + 1))
+	done
+	echo $n
+}
+boots=$SECONDS
+for v in $order; do
+	while [ ! -f "$state/$v.built" ] && kill -0 "$builder" 2>/dev/null; do
+		sleep 1
+	done
+	[ "$(cat "$state/$v.built" 2>/dev/null)" = 0 ] || continue
+	while [ "$(running_boots)" -ge "$jobs_max" ]; do
+		sleep 1
 	done
 	echo "== $v: boot"
+	booted+=("$v")
 	rm -f "$top/build/$v/check.rc"
 	{
 		boot_variant "$v"
 		echo $? >"$top/build/$v/check.rc"
 	} >"$top/build/$v/check.out" 2>&1 &
+	boot_pids+=($!)
 done
 wait
+echo "boots: $(( SECONDS - boots ))s for ${#booted[@]} variants, $jobs_max at a time, beside the builds"
+for v in $order; do
+	[ -f "$state/$v.built" ] || echo "$v build (did not finish)" >>"$state/failed-steps"
+done
+mapfile -t failed_steps < <(cat "$state/failed-steps" 2>/dev/null)
 for v in "${booted[@]}"; do
 	[ "$(cat "$top/build/$v/check.rc" 2>/dev/null)" = 0 ] || status=1
 	echo "== $v"
@@ -141,7 +189,6 @@ for v in "${booted[@]}"; do
 	results+=("$top/build/$v/results.json")
 	grep -q "^$v[[:space:]]" "$here/bench/cost-limits" && results+=("$top/build/$v/gate.json")
 done
-echo "boots: $(( SECONDS - boots ))s for ${#booted[@]} variants, $jobs_max at a time"
 
 [ ${#failed_steps[@]} -gt 0 ] && status=1
 python3 "$here/ktap.py" total "${failed_steps[@]/#/--failed-step=}" "${results[@]}" || status=1
