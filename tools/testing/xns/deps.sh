@@ -75,6 +75,20 @@ if [ ${#missing[@]} -gt 0 ]; then
 		die "apt-get install failed for: ${missing[*]} (bookworm)"
 fi
 
+# --- 1b. bindgen, pinned: its build (cargo, both CPUs, about 2 minutes)
+# runs beside the downloads and unpacking below; section 5 waits for it.
+bindgen_pid=
+bindgen_log=$XNS_CACHE/bindgen-build.log
+if [ ! -x "$BINDGEN_ROOT/bin/bindgen" ]; then
+	say "building bindgen-cli $BINDGEN_VERSION (cargo install, in the background)"
+	mkdir -p "$XNS_CACHE"
+	cargo install --quiet --locked --root "$BINDGEN_ROOT" \
+		bindgen-cli --version "=$BINDGEN_VERSION" >"$bindgen_log" 2>&1 &
+	bindgen_pid=$!
+	# A failure below stops the build too.
+	trap 'kill "$bindgen_pid" 2>/dev/null || true' EXIT
+fi
+
 # --- 2. QEMU from bookworm-backports (matches the preinstalled qemu-utils). ---
 # qemu-system-riscv brings the OpenSBI firmware (opensbi) it boots with.
 QEMU_PKGS=(qemu-system-x86 qemu-system-arm qemu-system-riscv)
@@ -163,12 +177,14 @@ for pkg in busybox-static libcap-dev libcap2; do
 	cross_pkg riscv64 trixie "$pkg" "$XNS_CACHE/riscv64/${pkg%-static}"
 done
 
-# --- 5. bindgen, pinned. -------------------------------------------------------
-if [ ! -x "$BINDGEN_ROOT/bin/bindgen" ]; then
-	say "building bindgen-cli $BINDGEN_VERSION (cargo install, ~2 min)"
-	cargo install --quiet --locked --root "$BINDGEN_ROOT" \
-		bindgen-cli --version "=$BINDGEN_VERSION" ||
-		die "cargo install bindgen-cli $BINDGEN_VERSION failed"
+# --- 5. bindgen, built (section 1b) while the rest downloaded. -------------
+if [ -n "$bindgen_pid" ]; then
+	wait "$bindgen_pid" || {
+		cat "$bindgen_log" >&2
+		die "cargo install bindgen-cli $BINDGEN_VERSION failed (log: $bindgen_log)"
+	}
+	rm -f "$bindgen_log"
+	trap - EXIT
 fi
 
 say "all tools present (cache: $XNS_CACHE)"
