@@ -39,7 +39,7 @@ build_module() {
 	# make check (XNS_STRICT=1) runs clippy and turns every warning into an error.
 	local strict=()
 	[ "${XNS_STRICT:-0}" = 1 ] && strict=(CLIPPY=1 KRUSTFLAGS=-Dwarnings)
-	"${kmake[@]}" -s M="$top" MO="$out/module" ${CLIPPY:+CLIPPY=1} "${strict[@]}" modules ||
+	"${kmake[@]}" -s -j"$(nproc)" M="$top" MO="$out/module" ${CLIPPY:+CLIPPY=1} "${strict[@]}" modules ||
 		die "module build failed"
 	cp "$build/.xns-key" "$out/module/.xns-kernel-key"
 }
@@ -80,7 +80,7 @@ if [ "$(cat "$ktests/.xns-key" 2>/dev/null)" != "$(cat "$build/.xns-key")" ]; th
 		suite=${target%%:*}
 		prog=${target#*:}
 		mkdir -p "$ktests/$suite"
-		make -s -C "$KSRC/tools/testing/selftests/$suite" CC="$cc" \
+		make -s -j"$(nproc)" -C "$KSRC/tools/testing/selftests/$suite" CC="$cc" \
 			OUTPUT="$ktests/$suite" KHDR_INCLUDES="$hdrs" \
 			LDFLAGS="$ldflags" ${prog:+"$ktests/$suite/$prog"} \
 			>"$ktests.$suite.log" 2>&1 ||
@@ -99,7 +99,7 @@ add_xns() {
 		"$here/in-module-ns.c"
 	$cc -static -O2 -Wall $hdrs -I"$top/include/uapi" -o "$root/bin/xns-bench" \
 		"$here/bench/xns_bench.c"
-	make -s -C "$top/tools/testing/selftests/xns" CC="$cc" OUTPUT="$root/selftests/xns" \
+	make -s -j"$(nproc)" -C "$top/tools/testing/selftests/xns" CC="$cc" OUTPUT="$root/selftests/xns" \
 		KHDR_INCLUDES="$hdrs" KSELFTEST_DIR="$KSRC/tools/testing/selftests" ||
 		die "xns selftests do not build"
 	# Only a kernel that injects allocation failures (the debug kernel)
@@ -125,7 +125,7 @@ add_xns() {
 	done
 	# Userspace tools (xnsctl), if the tree has them.
 	if [ -f "$top/tools/xns/Makefile" ]; then
-		make -s -C "$top/tools/xns" CC="$cc" OUTPUT="$root/bin" \
+		make -s -j"$(nproc)" -C "$top/tools/xns" CC="$cc" OUTPUT="$root/bin" \
 			KHDR_INCLUDES="$hdrs" || die "tools/xns does not build"
 	fi
 }
