@@ -17,9 +17,10 @@
 
 # x86_64-debug is the x86_64 kernel with KASAN, lockdep, kmemleak and
 # debug objects (configs/debug.config).  The default, what CI runs, is the
-# two architectures and the debug kernel; ARCHES=all adds riscv64,
-# ARCHES=x86_64 is a quick run.
-ARCHES_ALL := x86_64 arm64 x86_64-debug riscv64
+# two architectures and the debug kernel; ARCHES=all adds riscv64 and
+# x86_64-kcsan (KCSAN on two CPUs, configs/kcsan.config); ARCHES=x86_64
+# is a quick run.
+ARCHES_ALL := x86_64 arm64 x86_64-debug riscv64 x86_64-kcsan
 ARCHES ?= x86_64 arm64 x86_64-debug
 ARCH ?= x86_64
 XNS_CACHE ?= $(HOME)/.cache/xns

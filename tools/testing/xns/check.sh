@@ -28,15 +28,15 @@ failed_steps=()
 # ktap-run names them: the xns selftests and the kernel's suites that
 # init.sh runs, from their Makefiles, so that one missing from the
 # initramfs fails; xns_fault_test only where build-guest.sh ships it, and
-# on the debug kernel the kernel's suites only from inside module
-# namespaces (init.sh).
+# on the sanitizer kernels (debug, KCSAN) the kernel's suites only from
+# inside module namespaces (init.sh).
 expected_programs() {
 	local dir fault= outside='^$'
 
 	variant_vars "$1"
 	injects_failures || fault=xns_fault_test
 	case $1 in
-	*-debug) outside='^\(namespaces\|pidfd\): ' ;;
+	*-debug | *-kcsan) outside='^\(namespaces\|pidfd\): ' ;;
 	esac
 	{
 		for dir in "$top/tools/testing/selftests/xns" \
@@ -88,19 +88,20 @@ boot_variant() {
 }
 
 # The boots take turns, the builds fill in.  Each variant is built (kernel,
-# then guest) in the order it boots, the longest boot first: the debug
-# kernels.  Builds run in the background at the lowest priority, so a
-# guest keeps the host CPU it uses and the builds of the next variants, the
-# host tests and lint take only what it leaves (a guest mostly runs one
-# test program at a time: one vCPU busy of its two).  A variant boots as
-# soon as it is built and the boot before it has ended.  XNS_BOOT_JOBS
-# (default 1) boots that many at once; side by side (2 on two CPUs) each
-# guest gets half the host, and the upstream races of ns_active_ref_test
-# listed in upstream-flakes lost all three attempts on arm64 once in four
-# such runs.  The cost gate counts instructions, which nothing else on the
-# host changes.  The reports are printed in boot order once all are done.
+# then guest) in the order it boots, the longest boots first: the
+# sanitizer kernels (debug, KCSAN).  Builds run in the background at the
+# lowest priority, so a guest keeps the host CPU it uses and the builds of
+# the next variants, the host tests and lint take only what it leaves (a
+# guest mostly runs one test program at a time: one vCPU busy of its two).
+# A variant boots as soon as it is built and the boot before it has ended.
+# XNS_BOOT_JOBS (default 1) boots that many at once; side by side (2 on
+# two CPUs) each guest gets half the host, and the upstream races of
+# ns_active_ref_test listed in upstream-flakes lost all three attempts on
+# arm64 once in four such runs.  The cost gate counts instructions, which
+# nothing else on the host changes.  The reports are printed in boot
+# order once all are done.
 order=$(for v in "$@"; do
-		case $v in *-debug) echo "0 $v" ;; *) echo "1 $v" ;; esac
+		case $v in *-debug | *-kcsan) echo "0 $v" ;; *) echo "1 $v" ;; esac
 	done | sort -s -k1,1n | cut -d' ' -f2)
 state=$top/build/check
 rm -rf "$state"
@@ -145,6 +146,7 @@ kill_tree() {
 }
 trap 'for p in $(jobs -p); do kill_tree "$p"; done; exit 130' INT TERM
 
+started=$SECONDS
 build_all &
 builder=$!
 jobs_max=${XNS_BOOT_JOBS:-1}
@@ -158,7 +160,6 @@ running_boots() {
 	done
 	echo $n
 }
-boots=$SECONDS
 for v in $order; do
 	while [ ! -f "$state/$v.built" ] && kill -0 "$builder" 2>/dev/null; do
 		sleep 1
@@ -177,7 +178,7 @@ for v in $order; do
 	boot_pids+=($!)
 done
 wait
-echo "boots: $(( SECONDS - boots ))s for ${#booted[@]} variants, $jobs_max at a time, beside the builds"
+echo "builds and boots: $(( SECONDS - started ))s for ${#booted[@]} variants, $jobs_max boot(s) at a time"
 for v in $order; do
 	[ -f "$state/$v.built" ] || echo "$v build (did not finish)" >>"$state/failed-steps"
 done

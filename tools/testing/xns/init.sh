@@ -104,11 +104,11 @@ check)
 	done
 	# The kernel's suites run twice: as they are, and from inside a new
 	# xns and a new counter namespace (*-in-module-ns, see in-module-ns.c).
-	# The debug kernel, five times slower at them, runs them only from
-	# inside, where they go through the slots the series adds; the plain
-	# kernels run both.
+	# The sanitizer kernels (debug, KCSAN), five times slower at them, run
+	# them only from inside, where they go through the slots the series
+	# adds; the plain kernels run both.
 	case ${variant:-} in
-	*-debug) kernel_suites= ;;
+	*-debug | *-kcsan) kernel_suites= ;;
 	esac
 	# shellcheck disable=SC2086 # $limits, the retries and suites are words
 	ktap-run -t "${XNS_TEST_TIMEOUT:-180}" $limits $kernel_suite_retries \

@@ -64,6 +64,7 @@ from dataclasses import dataclass, field
 HERE = os.path.dirname(os.path.abspath(__file__))
 ALLOWED_SKIPS = os.path.join(HERE, 'allowed-skips')
 UPSTREAM_FLAKES = os.path.join(HERE, 'upstream-flakes')
+SERIES = os.path.join(HERE, '..', '..', '..', 'patches')
 
 # Collections (a program's directory under /selftests) whose skips fail the
 # run unless they are allowed.
@@ -81,6 +82,7 @@ SPLAT_PATTERNS = [
     ('lockdep', r'possible circular locking dependency'
                 r'|possible recursive locking|inconsistent lock state'
                 r'|suspicious RCU usage|WARNING: possible'),
+    ('KCSAN', r'BUG: KCSAN: '),
     ('KASAN', r'KASAN:'),
     ('UBSAN', r'UBSAN:'),
     ('kmemleak', r'kmemleak: \d+ new suspected memory leak'),
@@ -116,6 +118,20 @@ EXPECTED_TRACE_TASKS = ('xns_fault_test',)
 EXPECTED_TRACE_WINDOW = 6
 _WARN_ALLOC = re.compile(r'(\S+): (?:vmalloc error|page allocation failure): ')
 _DUMP_STACK = re.compile(r'\bCPU: \d+ (?:UID: \d+ )?PID: \d+ Comm: (\S+)')
+
+# KCSAN's data-race reports: "BUG: KCSAN: data-race in A / B", then each
+# side's access with its stack, until a line of "=".  Such a report is
+# xns's when one of its frames is in a module (the guest loads only xns's)
+# or in a function the patch series adds or changes (series_functions());
+# then it is a splat.  The others are races between parts of the kernel
+# the series does not touch: printed as upstream's, and left to upstream.
+KCSAN_REPORT_LINES = 80
+_KCSAN_BUG = re.compile(r'BUG: KCSAN: ')
+_KCSAN_END = re.compile(r'^(?:\[\s*\d+\.\d+\]\s*)?={20,}\s*$')
+_FRAME = re.compile(r'^(?:\[\s*\d+\.\d+\]\s*)?\s*([A-Za-z_][\w.]*)'
+                    r'\+0x[0-9a-f]+/0x[0-9a-f]+(?:\s+\[(\w+)\])?\s*$')
+_PATCH_ADDS = re.compile(r'^\+(?!\+\+)\w[^;]*?\b(\w+)\(')
+_PATCH_HUNK = re.compile(r'^@@ [^@]* @@ .*?\b(\w+)\(')
 
 _TIMESTAMP = re.compile(r'^\[\s*\d+\.\d+\]')
 _VERSION = re.compile(r'^(KTAP version 1|TAP version 13)\s*$')
@@ -178,7 +194,8 @@ class Report:
     """What check_log() found in one serial log.
 
     failures are one-line reasons; details[i] holds the output lines that
-    explain failures[i] (maybe none).  skips lists every skipped case.
+    explain failures[i] (maybe none).  skips lists every skipped case,
+    upstream the KCSAN reports left to upstream (upstream_kcsan()).
     """
     counts: dict = field(default_factory=lambda: {
         'passed': 0, 'failed': 0, 'skipped': 0})
@@ -186,6 +203,7 @@ class Report:
     details: list = field(default_factory=list)
     skips: list = field(default_factory=list)
     flaky: list = field(default_factory=list)
+    upstream: list = field(default_factory=list)
 
     def fail(self, reason, lines=()):
         """Record a failure and the output lines that explain it."""
@@ -251,9 +269,47 @@ def expected_trace(lines, index):
     return False
 
 
-def find_splats(lines):
+def series_functions(series_dir):
+    """The functions the patches in @series_dir define or change: those
+    a line of C the series adds defines or calls at its start, and those
+    its hunks change (the function git names in each hunk header)."""
+    names = set()
+    for name in sorted(os.listdir(series_dir)):
+        if not name.endswith('.patch'):
+            continue
+        with open(os.path.join(series_dir, name), encoding='utf-8') as f:
+            for line in f:
+                if m := _PATCH_ADDS.match(line) or _PATCH_HUNK.match(line):
+                    names.add(m[1])
+    return frozenset(names)
+
+
+def kcsan_culprit(lines, index, series):
+    """For the KCSAN report whose "BUG: KCSAN:" line is lines[index]: the
+    first of its frames in a module or in a function of @series (see
+    series_functions()), or None if it has none."""
+    for line in lines[index + 1:index + 1 + KCSAN_REPORT_LINES]:
+        if _KCSAN_END.match(line):
+            break
+        if m := _FRAME.match(line):
+            if m[2] or m[1].split('.')[0] in series:
+                return line.strip()
+    return None
+
+
+def upstream_kcsan(lines, series):
+    """Return [(lineno, text)] for the KCSAN reports that are not xns's
+    (kcsan_culprit() finds no frame of it)."""
+    return [(lineno, line.strip()) for lineno, line in enumerate(lines, 1)
+            if _KCSAN_BUG.search(line) and
+            kcsan_culprit(lines, lineno - 1, series) is None]
+
+
+def find_splats(lines, series=frozenset()):
     """Return [(label, lineno, text)] for the first line of each splat,
-    but for the expected traces of xns_fault_test (expected_trace())."""
+    but for the expected traces of xns_fault_test (expected_trace()) and
+    the KCSAN reports that are not xns's (kcsan_culprit(), with the
+    functions of the series in @series)."""
     found = {}
     for lineno, line in enumerate(lines, 1):
         for label, rx in _SPLATS:
@@ -261,6 +317,11 @@ def find_splats(lines):
                 if label == 'Call Trace' and \
                         expected_trace(lines, lineno - 1):
                     break
+                if label == 'KCSAN':
+                    culprit = kcsan_culprit(lines, lineno - 1, series)
+                    if culprit is None:
+                        break
+                    line = f'{line.strip()} (at {culprit})'
                 found.setdefault(label, (label, lineno, line.strip()))
                 break
     return sorted(found.values(), key=lambda s: s[1])
@@ -412,7 +473,8 @@ def _check_programs(top, expected, rep):
             rep.fail(f'program {prog} reported {reported.count(prog)} times')
 
 
-def check_log(text, allowed_skips=None, expected=None, console=None):
+def check_log(text, allowed_skips=None, expected=None, console=None,
+              series=frozenset()):
     """Check a whole serial log; return a Report.
 
     allowed_skips is {(program, case): reason} (see read_allowed_skips();
@@ -420,6 +482,8 @@ def check_log(text, allowed_skips=None, expected=None, console=None):
     None not to check them.  With @console, @text is the KTAP stream the
     guest wrote to a serial port of its own and @console the kernel's
     console, where splats are looked for; init's failures count in both.
+    @series holds the functions of the patch series (series_functions()),
+    which tell xns's KCSAN reports from upstream's.
     """
     lines = read_lines(text)
     console_lines = lines if console is None else read_lines(console)
@@ -455,9 +519,11 @@ def check_log(text, allowed_skips=None, expected=None, console=None):
     if starts and not done:
         rep.fail(f'missing "{_DONE}": log truncated '
                  '(hang, crash or timeout)')
-    for label, lineno, line in find_splats(console_lines):
-        where = 'console ' if console is not None else ''
+    where = 'console ' if console is not None else ''
+    for label, lineno, line in find_splats(console_lines, series):
         rep.fail(f'kernel splat ({label}) at {where}line {lineno}: {line}')
+    for lineno, line in upstream_kcsan(console_lines, series):
+        rep.upstream.append(f'{where}line {lineno}: {line}')
     return rep
 
 
@@ -496,7 +562,9 @@ def cmd_check(args):
         allowed = read_allowed_skips(args.allowed_skips)
         expected = read_expected(args.expect) if args.expect else None
         console = read_log(args.console) if args.console else None
-        rep = check_log(read_log(args.log), allowed, expected, console)
+        series = series_functions(args.series)
+        rep = check_log(read_log(args.log), allowed, expected, console,
+                        series)
     except (OSError, ValueError) as e:
         rep = Report()
         rep.fail(f'cannot check the log: {e}')
@@ -506,6 +574,8 @@ def cmd_check(args):
         print(f'{prefix}SKIP: {reason}')
     for reason in rep.flaky:
         print(f'{prefix}FLAKY: {reason}')
+    for report in rep.upstream:
+        print(f'{prefix}upstream KCSAN report, no frame of xns: {report}')
     for reason, lines in zip(rep.failures, rep.details):
         print(f'{prefix}FAIL: {reason}')
         for line in lines:
@@ -514,7 +584,8 @@ def cmd_check(args):
         with open(args.json, 'w', encoding='utf-8') as f:
             json.dump({'arch': args.arch, 'log': args.log,
                        'counts': rep.counts, 'failures': rep.failures,
-                       'skips': rep.skips, 'flaky': rep.flaky}, f, indent=1)
+                       'skips': rep.skips, 'flaky': rep.flaky,
+                       'upstream_kcsan': rep.upstream}, f, indent=1)
             f.write('\n')
     return 1 if rep.failures else 0
 
@@ -585,6 +656,9 @@ def main(argv=None):
     p.add_argument('--allowed-skips', metavar='FILE', default=ALLOWED_SKIPS,
                    help='skips allowed in the xns collection '
                         '(default: %(default)s)')
+    p.add_argument('--series', metavar='DIR', default=SERIES,
+                   help='the patch series, whose functions make a KCSAN '
+                        'report xns\'s (default: %(default)s)')
     p.set_defaults(func=cmd_check)
     p = sub.add_parser('total', help='add up "check --json" result files')
     p.add_argument('--failed-step', action='append', default=[],

@@ -282,6 +282,7 @@ class ParserTest(unittest.TestCase):
     def test_splat_patterns(self):
         samples = {
             'lockdep': 'WARNING: suspicious RCU usage',
+            'KCSAN': 'BUG: KCSAN: data-race in ns_ext_task_get / f',
             'KASAN': 'BUG: KASAN: slab-out-of-bounds in f+0x1/0x2',
             'UBSAN': 'UBSAN: array-index-out-of-bounds in x.c:3:4',
             'kmemleak': 'kmemleak: 2 new suspected memory leaks (see ...)',
@@ -310,8 +311,101 @@ class ParserTest(unittest.TestCase):
         for label, text in samples.items():
             with self.subTest(label=label):
                 line = f'[   12.345678] {text}'
+                if label == 'KCSAN':
+                    frame = ' ns_ext_task_get+0x1c/0x80'
+                    self.assertEqual(
+                        ktap.find_splats(['boot', line, frame],
+                                         frozenset({'ns_ext_task_get'})),
+                        [(label, 2, f'{line} (at {frame.strip()})')])
+                    continue
                 self.assertEqual(ktap.find_splats(['boot', line]),
                                  [(label, 2, line)])
+
+    # A KCSAN report as the kernel prints it (Documentation/dev-tools/
+    # kcsan.rst), between two lines of "=", with two frames to replace.
+    KCSAN_REPORT = [
+        '[    5.0] ' + '=' * 66,
+        '[    5.0] BUG: KCSAN: data-race in FUNC_A / FUNC_B',
+        '[    5.0] ',
+        '[    5.0] write to 0xffff888004a6e2a8 of 8 bytes by task 487 on '
+        'cpu 0:',
+        '[    5.0]  FUNC_A',
+        '[    5.0]  do_syscall_64+0x82/0x190',
+        '[    5.0] ',
+        '[    5.0] read to 0xffff888004a6e2a8 of 8 bytes by task 488 on '
+        'cpu 1:',
+        '[    5.0]  FUNC_B',
+        '[    5.0]  kthread+0x23e/0x260',
+        '[    5.0] ',
+        '[    5.0] value changed: 0x00000000000009a6 -> 0x00000000000009b2',
+        '[    5.0] ',
+        '[    5.0] Reported by Kernel Concurrency Sanitizer on:',
+        '[    5.0] CPU: 1 UID: 0 PID: 488 Comm: xns_race_test Not tainted '
+        '7.3.4 #1 PREEMPTLAZY',
+        '[    5.0] ' + '=' * 66,
+        '[    5.1] after the report: ns_ext_task_get+0x1/0x2',
+    ]
+
+    def kcsan_report(self, frame_a, frame_b):
+        return ['boot'] + [line.replace('FUNC_A', frame_a)
+                           .replace('FUNC_B', frame_b)
+                           for line in self.KCSAN_REPORT]
+
+    def test_kcsan_report_of_xns_fails(self):
+        series = frozenset({'ns_ext_task_get', 'validate_nsset'})
+        for a, b, culprit in (
+                ('ns_ext_task_get+0x1c/0x80', 'copy_process+0x1/0x2',
+                 'ns_ext_task_get+0x1c/0x80'),
+                ('do_exit+0x1/0x2', 'validate_nsset+0x10/0x300',
+                 'validate_nsset+0x10/0x300'),
+                ('xns_label_set+0x12/0x40 [xns]', 'do_exit+0x1/0x2',
+                 'xns_label_set+0x12/0x40 [xns]'),
+                ('do_exit+0x1/0x2', 'ns_ext_task_get.cold+0x4/0x8',
+                 'ns_ext_task_get.cold+0x4/0x8')):
+            with self.subTest(a=a, b=b):
+                lines = self.kcsan_report(a, b)
+                self.assertEqual(ktap.find_splats(lines, series), [
+                    ('KCSAN', 3, f'{lines[2].strip()} (at [    5.0]  '
+                                 f'{culprit})')])
+                self.assertEqual(ktap.upstream_kcsan(lines, series), [])
+                rep = ktap.check_log('\n'.join(lines), series=series)
+                self.assertIn('kernel splat (KCSAN) at line 3: ',
+                              rep.failures[-1])
+
+    def test_kcsan_report_of_upstream_is_noted(self):
+        series = frozenset({'ns_ext_task_get'})
+        lines = self.kcsan_report('copy_process+0x1/0x2', 'do_exit+0x1/0x2')
+        # A series function after the report's end does not count.
+        self.assertEqual(ktap.find_splats(lines, series), [])
+        self.assertEqual(ktap.upstream_kcsan(lines, series),
+                         [(3, lines[2].strip())])
+        rep = ktap.check_log('\n'.join(lines), series=series)
+        self.assertEqual(rep.upstream, [f'line 3: {lines[2].strip()}'])
+        self.assertNotIn('KCSAN', ' '.join(rep.failures))
+
+    def test_series_functions(self):
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, '0001-x.patch'), 'w',
+                      encoding='utf-8') as f:
+                f.write('--- a/kernel/nsproxy.c\n'
+                        '+++ b/kernel/nsproxy.c\n'
+                        '@@ -1,3 +1,9 @@ static struct nsproxy '
+                        '*create_new_namespaces(u64 flags,\n'
+                        '+static int ns_ext_copy(struct nsproxy *new)\n'
+                        '+{\n'
+                        '+\treturn helper_called(new);\n'
+                        '+}\n'
+                        '-int removed_function(void)\n'
+                        ' int context_function(void)\n')
+            with open(os.path.join(d, '0000-cover-letter.patch'), 'w',
+                      encoding='utf-8') as f:
+                f.write('Subject: [PATCH 0/1] prose(not code)\n')
+            with open(os.path.join(d, 'notes.txt'), 'w',
+                      encoding='utf-8') as f:
+                f.write('+int not_a_patch(void)\n')
+            self.assertEqual(ktap.series_functions(d),
+                             {'create_new_namespaces', 'ns_ext_copy'})
+        self.assertIn('ns_ext_task_get', ktap.series_functions(ktap.SERIES))
 
     # What warn_alloc() printed when xns_fault_test failed an allocation
     # of finit_module() (x86_64-debug, 2026-11-30), without the frames.
