@@ -103,6 +103,7 @@ SPLAT_PATTERNS = [
     ('Call Trace', r'Call [Tt]race:'),
 ]
 _SPLATS = [(label, re.compile(rx)) for label, rx in SPLAT_PATTERNS]
+_KCSAN_BUG = dict(_SPLATS)['KCSAN']
 
 # Stack traces that are not splats: the reports of allocations that
 # xns_fault_test makes fail on purpose.  vmalloc() without __GFP_NOWARN
@@ -126,7 +127,6 @@ _DUMP_STACK = re.compile(r'\bCPU: \d+ (?:UID: \d+ )?PID: \d+ Comm: (\S+)')
 # then it is a splat.  The others are races between parts of the kernel
 # the series does not touch: printed as upstream's, and left to upstream.
 KCSAN_REPORT_LINES = 80
-_KCSAN_BUG = re.compile(r'BUG: KCSAN: ')
 _KCSAN_END = re.compile(r'^(?:\[\s*\d+\.\d+\]\s*)?={20,}\s*$')
 _FRAME = re.compile(r'^(?:\[\s*\d+\.\d+\]\s*)?\s*([A-Za-z_][\w.]*)'
                     r'\+0x[0-9a-f]+/0x[0-9a-f]+(?:\s+\[(\w+)\])?\s*$')
@@ -270,9 +270,9 @@ def expected_trace(lines, index):
 
 
 def series_functions(series_dir):
-    """The functions the patches in @series_dir define or change: those
-    a line of C the series adds defines or calls at its start, and those
-    its hunks change (the function git names in each hunk header)."""
+    """The functions the patches in @series_dir define or change: each
+    name an added line starts with before a "(" (a definition, or a macro
+    such as EXPORT_SYMBOL_GPL), and the function each hunk header names."""
     names = set()
     for name in sorted(os.listdir(series_dir)):
         if not name.endswith('.patch'):
