@@ -35,9 +35,7 @@ expected_programs() {
 
 	variant_vars "$1"
 	injects_failures || fault=xns_fault_test
-	case $1 in
-	*-debug | *-kcsan) outside='^\(namespaces\|pidfd\): ' ;;
-	esac
+	sanitizer_variant "$1" && outside='^\(namespaces\|pidfd\): '
 	{
 		for dir in "$top/tools/testing/selftests/xns" \
 			"$KSRC/tools/testing/selftests/namespaces"; do
@@ -101,7 +99,7 @@ boot_variant() {
 # nothing else on the host changes.  The reports are printed in boot
 # order once all are done.
 order=$(for v in "$@"; do
-		case $v in *-debug | *-kcsan) echo "0 $v" ;; *) echo "1 $v" ;; esac
+		if sanitizer_variant "$v"; then echo "0 $v"; else echo "1 $v"; fi
 	done | sort -s -k1,1n | cut -d' ' -f2)
 state=$top/build/check
 rm -rf "$state"

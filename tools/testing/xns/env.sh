@@ -59,6 +59,16 @@ injects_failures() {
 		grep -q '^CONFIG_FAULT_INJECTION_DEBUG_FS=y' "$build/.config"
 }
 
+# sanitizer_variant VARIANT: whether VARIANT's kernel is a sanitizer
+# kernel (debug, KCSAN): the longest boots, which run the kernel's suites
+# only from inside module namespaces (init.sh decides that in the guest).
+sanitizer_variant() {
+	case $1 in
+	*-debug | *-kcsan) return 0 ;;
+	esac
+	return 1
+}
+
 # selftest_programs DIR: the programs the kselftest Makefile in DIR builds
 # (TEST_GEN_PROGS), as ktap-run names them: "SUITE: PROGRAM".
 selftest_programs() {
