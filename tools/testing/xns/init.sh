@@ -89,12 +89,12 @@ check)
 	# cases (TEST_F_TIMEOUT), or a hung case is reported as the program's
 	# timeout and its successors never run.  The bounded tests work for
 	# XNS_STRESS_SECONDS each, on TCG and KASAN up to 2 S + 60 s with
-	# set-up and drain; xns_fault_test loads modules for minutes.
+	# set-up and drain; xns_fault_test loads modules for a minute.
 	# PROGRAM:CASES:HARNESS_LIMIT_OF_EACH, checked against the sources by
 	# test_ktap.py.
 	limits=
 	for bounded in xns_stress_test:2:150 xns_fuzz_test:4:120 \
-		xns_lifetime_test:4:150 xns_fault_test:18:300; do
+		xns_lifetime_test:4:150 xns_fault_test:18:120; do
 		# shellcheck disable=SC2046 # split at the colons
 		set -- $(echo "$bounded" | tr : ' ')
 		limit=$(awk -v n="$2" -v each="$3" -v s="${XNS_STRESS_SECONDS:-5}" \
