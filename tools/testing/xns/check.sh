@@ -187,7 +187,7 @@ for v in $order; do
 	boot_pids+=($!)
 done
 wait
-echo "builds and boots: $(( SECONDS - started ))s for ${#booted[@]} variants, $jobs_max boot(s) at a time"
+echo "builds and boots: $(( SECONDS - started ))s for ${#booted[@]} variants, $jobs_max boot(s) at a time and a uniprocessor one beside"
 for v in $order; do
 	[ -f "$state/$v.built" ] || echo "$v build (did not finish)" >>"$state/failed-steps"
 done
