@@ -110,10 +110,12 @@ _KCSAN_BUG = dict(_SPLATS)['KCSAN']
 # reports a failure with warn_alloc(): a line "TASK: vmalloc error: ..."
 # (or "page allocation failure: "), then dump_stack() ("CPU: N UID: N
 # PID: N Comm: TASK ...", "Call Trace:", the frames) and the memory state.
-# Loading a module vmallocs so (kernel_read_file(), KASAN's shadow of the
-# module's memory), and xns_fault_test fails each allocation of a load in
-# turn.  Only the "Call Trace:" line of such a report, of one of these
-# tasks, is excused; any other line of it is checked as everywhere.
+# A vmalloc() of a module's own code, whose allocations xns_fault_test
+# fails in turn, reports so (the module loader's, kernel_read_file() and
+# KASAN's shadow of the module's memory, did while the test failed the
+# loader's allocations too).  Only the "Call Trace:" line of such a
+# report, of one of these tasks, is excused; any other line of it is
+# checked as everywhere.
 EXPECTED_TRACE_TASKS = ('xns_fault_test',)
 # How far apart the report's lines may be: other CPUs print in between.
 EXPECTED_TRACE_WINDOW = 6
