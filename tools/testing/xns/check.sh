@@ -128,8 +128,8 @@ build_all() {
 	# The test that builds a type made by make new-type skips without an
 	# x86_64 kernel; with one just built it must run.
 	[ "$(cat "$state/x86_64.built" 2>/dev/null)" = 0 ] && require_kernel=1
-	# The host tests at the guests' priority: some time ktap-run's limits
-	# of a second, which a starved process misses beside two guests.
+	# The host tests run at the guests' priority: some give a program of
+	# ktap-run a second, which a process starved by two guests misses.
 	echo "== host-side tests (runner, UAPI mirror, make new-type) and style"
 	XNS_REQUIRE_KERNEL=$require_kernel python3 -m unittest discover -s "$here" -p 'test_*.py' ||
 		echo "host tests" >>"$state/failed-steps"

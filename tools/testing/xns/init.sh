@@ -89,7 +89,7 @@ check)
 	# cases (TEST_F_TIMEOUT), or a hung case is reported as the program's
 	# timeout and its successors never run.  The bounded tests work for
 	# XNS_STRESS_SECONDS each, on TCG and KASAN up to 2 S + 60 s with
-	# set-up and drain; xns_fault_test loads modules for a minute.
+	# set-up and drain; xns_fault_test loads modules some 60 times.
 	# PROGRAM:CASES:HARNESS_LIMIT_OF_EACH, checked against the sources by
 	# test_ktap.py.
 	limits=
