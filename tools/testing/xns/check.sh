@@ -169,7 +169,7 @@ may_boot() {
 	n=$(running_boots)
 	[ "$n" -lt "$jobs_max" ] && return 0
 	[ "$n" -eq "$jobs_max" ] &&
-		(variant_vars "$1" && ! grep -q '^CONFIG_SMP=y' "$build/.config")
+		(variant_vars "$1" && uniprocessor_kernel)
 }
 for v in $order; do
 	while [ ! -f "$state/$v.built" ] && kill -0 "$builder" 2>/dev/null; do

@@ -59,6 +59,12 @@ injects_failures() {
 		grep -q '^CONFIG_FAULT_INJECTION_DEBUG_FS=y' "$build/.config"
 }
 
+# uniprocessor_kernel: whether the kernel of the variant set by
+# variant_vars is built without SMP (one vCPU busy whatever QEMU offers).
+uniprocessor_kernel() {
+	! grep -q '^CONFIG_SMP=y' "$build/.config"
+}
+
 # sanitizer_variant VARIANT: whether VARIANT's kernel is a sanitizer
 # kernel (debug, KCSAN): the longest boots, which run the kernel's suites
 # only from inside module namespaces (init.sh decides that in the guest).
